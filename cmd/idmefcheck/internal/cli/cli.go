@@ -1,0 +1,158 @@
+// Package cli is the idmefcheck command line: a table of subcommands, each with its own
+// flags, and a dispatcher that runs one and maps its outcome to an exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes shared by every subcommand. Subcommands with a richer contract (run) document
+// theirs in docs/cli.md.
+const (
+	ExitOK    = 0
+	ExitFail  = 1 // the subcommand ran and judged something non-conformant
+	ExitUsage = 2 // bad arguments, or an input that could not be read
+)
+
+// Env is what a subcommand may touch of the outside world.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// IsTerminal reports whether Stdout is a terminal, for output meant for people.
+	IsTerminal bool
+}
+
+// Command is one subcommand.
+type Command struct {
+	Name  string
+	Usage string // the synopsis after "idmefcheck "
+	Short string // one line for the command list
+	Long  string // what it does, its inputs, outputs and exit codes
+	// Setup registers the command's flags on fs and returns the function that runs it once
+	// fs has been parsed.
+	Setup func(fs *pflag.FlagSet) RunFunc
+	// Hidden commands are for maintainers and are left out of help and docs.
+	Hidden bool
+}
+
+// RunFunc runs a subcommand with its positional arguments.
+type RunFunc func(ctx context.Context, env *Env, args []string) error
+
+// ExitError carries an exit code out of a subcommand. A nil Err means the subcommand has
+// already said everything (for example, validate has printed the findings).
+type ExitError struct {
+	Code int
+	Err  error
+	// Usage asks Main to repeat the command's synopsis after the error.
+	Usage bool
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError is an error in how the command was called.
+func usageError(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...), Usage: true}
+}
+
+// Commands lists the subcommands in the order help shows them.
+func Commands() []*Command {
+	return []*Command{
+		validateCommand(),
+		catalogCommand(),
+		versionCommand(),
+		helpCommand(),
+	}
+}
+
+func lookup(name string) *Command {
+	for _, c := range Commands() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Main runs the command line args (without the program name) and returns the exit code.
+func Main(ctx context.Context, args []string, env *Env) int {
+	if len(args) == 0 {
+		writeUsage(env.Stderr)
+		return ExitUsage
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" {
+		writeUsage(env.Stdout)
+		return ExitOK
+	}
+	cmd := lookup(name)
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "idmefcheck: unknown command %q; run 'idmefcheck help' for the list\n", name)
+		return ExitUsage
+	}
+	fs := newFlagSet(cmd)
+	run := cmd.Setup(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			writeCommandHelp(env.Stdout, cmd)
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\nusage: idmefcheck %s\nrun 'idmefcheck %s --help' for details\n", cmd.Name, err, cmd.Usage, cmd.Name)
+		return ExitUsage
+	}
+	err := run(ctx, env, fs.Args())
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\n", cmd.Name, ee.Err)
+			if ee.Usage {
+				fmt.Fprintf(env.Stderr, "usage: idmefcheck %s\n", cmd.Usage)
+			}
+		}
+		return ee.Code
+	}
+	fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\n", cmd.Name, err)
+	return ExitFail
+}
+
+func newFlagSet(cmd *Command) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(cmd.Name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // Main prints errors and help itself
+	fs.SortFlags = false
+	return fs
+}
+
+func writeUsage(w io.Writer) {
+	fmt.Fprintf(w, "idmefcheck checks IDMEFv2 alert messages and the analyzers and managers that exchange them.\n\nUsage:\n  idmefcheck <command> [flags] [arguments]\n\nCommands:\n")
+	for _, c := range Commands() {
+		if !c.Hidden {
+			fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Short)
+		}
+	}
+	fmt.Fprintf(w, "\nRun 'idmefcheck <command> --help' for a command's flags and exit codes.\n")
+}
+
+func writeCommandHelp(w io.Writer, cmd *Command) {
+	fmt.Fprintf(w, "usage: idmefcheck %s\n\n%s\n", cmd.Usage, strings.TrimSpace(cmd.Long))
+	fs := newFlagSet(cmd)
+	cmd.Setup(fs)
+	if u := fs.FlagUsages(); u != "" {
+		fmt.Fprintf(w, "\nFlags:\n%s", u)
+	}
+}

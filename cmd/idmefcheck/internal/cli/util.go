@@ -1,0 +1,5 @@
+package cli
+
+import "strings"
+
+func joinComma(xs []string) string { return strings.Join(xs, ", ") }

@@ -1,0 +1,224 @@
+package validator
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/idmefcheck/idmefcheck/reference/message"
+	"github.com/idmefcheck/idmefcheck/schema"
+)
+
+// pointerTokens splits a JSON Pointer into unescaped reference tokens.
+func pointerTokens(p string) []string {
+	if p == "" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range toks {
+		if strings.Contains(t, "~") {
+			toks[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		}
+	}
+	return toks
+}
+
+func escape(tok string) string { return message.EscapeToken(tok) }
+
+// join builds a pointer from a parent pointer and a token.
+func join(ptr, tok string) string { return ptr + "/" + escape(tok) }
+
+func valueAt(v any, tokens []string) (any, bool) {
+	for _, t := range tokens {
+		switch c := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = c[t]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(t)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			v = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// displayPath names a place for a person: Source[0].Port[1].
+func displayPath(tokens []string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		if _, err := strconv.Atoi(t); err == nil && b.Len() > 0 {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+const maxQuoted = 60
+
+// quote renders a string for a message, shortened when long.
+func quote(s string) string {
+	if utf8.RuneCountInString(s) > maxQuoted {
+		r := []rune(s)
+		return strconv.Quote(string(r[:maxQuoted])) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// quoteValue renders any JSON value briefly.
+func quoteValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return quote(x)
+	case json.Number:
+		s := string(x)
+		if len(s) > 30 {
+			return s[:30] + fmt.Sprintf("… (%d digits)", len(s))
+		}
+		return s
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(x)
+	case map[string]any:
+		return "{…}"
+	case []any:
+		return "[…]"
+	}
+	return fmt.Sprint(v)
+}
+
+func describeKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// describeValue says what a value is and shows it when short: a string ("80").
+func describeValue(v any) string {
+	switch v.(type) {
+	case map[string]any, []any:
+		return describeKind(v)
+	}
+	return describeKind(v) + " (" + quoteValue(v) + ")"
+}
+
+func typeWords(t *schema.TypeDef) string {
+	switch t.Name {
+	case "STRING":
+		return "strings"
+	case "INT":
+		return "integers (INT)"
+	case "FLOAT":
+		return "numbers (FLOAT)"
+	case "CONTENT":
+		return "a JSON object or a string"
+	case "ENUM", "VERSION":
+		return "keywords (strings)"
+	}
+	return t.Name + " strings"
+}
+
+func article(typeName string) string { return "a valid " + typeName }
+
+var hints = map[string]string{
+	"TIMESTAMP": "an RFC 3339 date-time is YYYY-MM-DDThh:mm:ss[.fraction] then Z or ±hh:mm, e.g. 2026-01-14T15:58:47+01:00",
+	"UUID":      "a UUID is 8-4-4-4-12 hexadecimal digits, e.g. 0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e5f, without braces or urn:uuid:",
+	"IP":        "an IP address is dotted-decimal IPv4 (192.0.2.1) or RFC 4291 IPv6 text (2001:db8::1), without a prefix length",
+	"GEOLOC":    "a location is latitude,longitude or latitude,longitude,altitude in decimal, e.g. 48.8584,2.2945",
+	"UNLOCODE":  "a UN/LOCODE is two capital letters, an optional space and three capital letters, e.g. FR PAR",
+	"ID":        "an attachment name has ASCII letters and digits only",
+	"MEDIATYPE": "a media type is type/subtype with optional ;name=value parameters, e.g. text/plain; charset=utf-8",
+	"PROTOCOL":  "a protocol name has letters and digits with single hyphens between them, e.g. tcp or http-alt",
+	"HASH":      "a hash is function:hex-digest with an even number of hex digits, e.g. sha256:9f86d081884c7d65",
+	"URI":       "an RFC 3986 URI starts with a scheme, e.g. https://example.com/advisory or urn:cve:CVE-2013-2266",
+	"EMAIL":     "an RFC 5322 address looks like root@example.com",
+}
+
+func syntaxHint(typeName string) string {
+	if h, ok := hints[typeName]; ok {
+		return h
+	}
+	return "see the drafts' section on " + typeName
+}
+
+// nearest returns the candidate that s was most likely meant to be: the same up to case,
+// spaces and punctuation, or a few edits away. It returns "" when none is close.
+func nearest(s string, candidates []string) string {
+	norm := func(x string) string {
+		var b strings.Builder
+		for _, r := range strings.ToLower(x) {
+			if r != ' ' && r != '_' && r != '-' && r != '.' {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	ns := norm(s)
+	for _, c := range candidates {
+		if c != s && norm(c) == ns {
+			return c
+		}
+	}
+	best, bestD := "", 0
+	limit := max(1, min(3, utf8.RuneCountInString(s)/5))
+	for _, c := range candidates {
+		if c == s {
+			continue
+		}
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		if d <= limit && (best == "" || d < bestD) {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 200 || len(rb) > 200 {
+		return 1 << 20
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
