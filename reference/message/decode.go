@@ -280,6 +280,12 @@ func (p *parser) unquote(raw []byte, off int64) (string, error) {
 	if at, ok := loneSurrogate(raw); ok {
 		p.problems = append(p.problems, Problem{Code: Surrogate, Pointer: p.pointer(), Offset: p.base + off + int64(at),
 			Detail: fmt.Sprintf("the escape %s is half of a UTF-16 surrogate pair without its other half", raw[at:at+6])})
+		// Carry on with U+FFFD in its place, as parsers that accept such strings do.
+		fixed := append([]byte(nil), raw...)
+		for at, ok := loneSurrogate(fixed); ok; at, ok = loneSurrogate(fixed) {
+			copy(fixed[at:at+6], `\ufffd`)
+		}
+		raw = fixed
 	}
 	var err error
 	p.buf, err = jsontext.AppendUnquote(p.buf[:0], raw)

@@ -34,8 +34,8 @@ type Reader struct {
 // NewReader reads messages from r. ndjson selects line framing.
 func NewReader(r io.Reader, ndjson bool, lim Limits) *Reader {
 	size := lim.MaxBytes + 2 // room for the line's end
-	if size < 4096 || lim.MaxBytes <= 0 {
-		size = 4096
+	if lim.MaxBytes <= 0 {
+		size = 64 << 10
 	}
 	if !ndjson {
 		size = 64 << 10
@@ -83,6 +83,13 @@ func (r *Reader) Next() (Item, error) {
 				return Item{}, io.EOF
 			}
 			continue
+		}
+		if r.lim.MaxBytes > 0 && len(line) > r.lim.MaxBytes {
+			// The buffer has a floor of 16 bytes, so a tiny limit is enforced here.
+			it := Item{Index: r.index, Line: r.line, Oversize: &Problem{Code: TooLarge, Fatal: true,
+				Detail: fmt.Sprintf("line %d is %s long, more than the limit of %d bytes; it was skipped", r.line, byteCount(int64(len(line))), r.lim.MaxBytes)}}
+			r.index++
+			return it, nil
 		}
 		it := Item{Index: r.index, Line: r.line, Data: line}
 		r.index++
