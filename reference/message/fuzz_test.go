@@ -2,12 +2,12 @@ package message_test
 
 import (
 	"bytes"
-	"fmt"
-	"time"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/idmefcheck/idmefcheck/reference/message"
 )
