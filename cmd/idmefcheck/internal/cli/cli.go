@@ -72,6 +72,7 @@ func usageError(format string, args ...any) error {
 func Commands() []*Command {
 	return []*Command{
 		validateCommand(),
+		rulesCommand(),
 		catalogCommand(),
 		versionCommand(),
 		helpCommand(),
