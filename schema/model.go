@@ -30,7 +30,12 @@ type TypeDef struct {
 	Format  string   // JSON Schema format ("uri", "email"); "" for none
 	Req     []string // catalogue requirements a finding on a value of this type cites
 	Doc     string
+	re      *regexp.Regexp
 }
+
+// Match reports whether s has the type's syntax, as its pattern states it; a type without a
+// pattern matches every string.
+func (t *TypeDef) Match(s string) bool { return t.re == nil || t.re.MatchString(s) }
 
 // ClassDef is an aggregate class of the model across revisions.
 type ClassDef struct {
@@ -329,9 +334,11 @@ func (m *Model) readTypes(node *yaml.Node, parts map[string]string, errf errFunc
 			if err != nil {
 				return errf(val, "type %s: %v", key, err)
 			}
-			if _, err := regexp.Compile(p); err != nil {
+			re, err := regexp.Compile(p)
+			if err != nil {
 				return errf(val, "type %s: pattern: %v", key, err)
 			}
+			t.re = re
 			if !strings.HasPrefix(p, "^") || !strings.HasSuffix(p, "$") {
 				return errf(val, "type %s: pattern must be anchored with ^ and $", key)
 			}

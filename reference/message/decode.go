@@ -340,7 +340,9 @@ func (p *parser) checkNumber(raw []byte, off int64) error {
 	}
 	if e := bytes.IndexAny(raw, "eE"); e >= 0 && p.lim.MaxExponent > 0 {
 		exp := strings.TrimLeft(string(raw[e+1:]), "+-")
-		exp = strings.TrimLeft(exp, "0")
+		if exp = strings.TrimLeft(exp, "0"); exp == "" {
+			exp = "0" // 1e0, 0.8E00
+		}
 		if n, err := strconv.Atoi(exp); err != nil || n > p.lim.MaxExponent {
 			return &Problem{Code: NumberLimit, Pointer: p.pointer(), Offset: p.base + off, Fatal: true,
 				Detail: fmt.Sprintf("the exponent of %s is larger than the limit of %d", clip(raw, 40), p.lim.MaxExponent)}

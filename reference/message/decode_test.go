@@ -149,6 +149,10 @@ var _ = Describe("Decode", func() {
 			Expect(codes(d)).To(Equal([]string{message.NumberLimit}))
 		})
 
+		It("accepts an exponent of zeros", func() {
+			Expect(message.Decode([]byte(`{"n":1e0,"m":0.8E00}`), lim).Problems).To(BeEmpty())
+		})
+
 		It("accepts a large exponent within the limit", func() {
 			Expect(message.Decode([]byte(`{"n":1e-400}`), lim).Problems).To(BeEmpty())
 		})

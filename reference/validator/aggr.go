@@ -66,18 +66,13 @@ func (c *checker) checkAggregation(obj map[string]any) {
 	if !ok {
 		return
 	}
-	f, _ := c.rev.Alert.Field("AggrCondition")
-	var reqs []string
-	if f != nil {
-		reqs = f.Requirements()
-	}
 	for i, item := range list {
 		p, ok := item.(string)
 		if !ok {
 			continue
 		}
 		if problem := c.checkPath(p); problem != "" {
-			c.add(RuleAggrPath, reqs, "/AggrCondition/"+strconv.Itoa(i), "AggrCondition[%d] %s %s", i, quote(p), problem)
+			c.add(RuleAggrPath, nil, "/AggrCondition/"+strconv.Itoa(i), "AggrCondition[%d] %s %s", i, quote(p), problem)
 		}
 	}
 	if len(list) == 0 {
@@ -86,6 +81,6 @@ func (c *checker) checkAggregation(obj map[string]any) {
 	_, hasStart := obj["StartTime"]
 	_, hasEnd := obj["EndTime"]
 	if !hasStart || !hasEnd {
-		c.add(RuleAggrWindow, reqs, "/AggrCondition", "the alert aggregates events (AggrCondition) but does not give the window in both StartTime and EndTime")
+		c.add(RuleAggrWindow, nil, "/AggrCondition", "the alert aggregates events (AggrCondition) but does not give the window in both StartTime and EndTime")
 	}
 }

@@ -43,7 +43,7 @@ func (c *checker) checkAttachment(ptr string, obj map[string]any) {
 			encoding = strings.ToLower(e)
 			if e != encoding {
 				// Section 4.2 writes "JSON" while 5.7 defines "json": accept both, say so.
-				c.add(RuleAttachEncoding, []string{"IDMEF2-5.7-6"}, join(ptr, "ContentEncoding"), "%s.ContentEncoding %s is written in capitals; the draft defines %s (section 4.2's example says JSON, section 5.7 json)", where, quote(e), quote(encoding))
+				c.add(RuleAttachEncCase, nil, join(ptr, "ContentEncoding"), "%s.ContentEncoding %s is written in capitals; the draft defines %s (section 4.2's example says JSON, section 5.7 json)", where, quote(e), quote(encoding))
 			}
 		default:
 			c.add(RuleAttachEncoding, []string{"IDMEF2-5.7-6"}, join(ptr, "ContentEncoding"), "%s.ContentEncoding %s is not an encoding the draft defines (json or base64)", where, quote(e))

@@ -64,35 +64,38 @@ func (t *translator) translate(e *jsonschema.ValidationError) {
 	val, _ := valueAt(t.root, tokens)
 	f, item, known := t.rev.Resolve(tokens)
 	where := displayPath(tokens)
+	worded := false
 	switch kw {
 	case "required":
-		t.required(ptr, tokens, val)
+		worded = t.required(ptr, tokens, val)
 	case "additionalProperties":
-		t.unknownFields(ptr, tokens, val)
+		worded = t.unknownFields(ptr, tokens, val)
 	case "type":
-		t.wrongType(ptr, where, f, item, known, val)
+		worded = known && t.wrongType(ptr, where, f, item, val)
 	case "enum":
-		t.notInEnum(ptr, where, f, val)
-	case "pattern":
-		if !known || f.Type == nil {
-			break
+		worded = known && t.notInEnum(ptr, where, f, val)
+	case "pattern", "format":
+		if known && f.Type != nil {
+			rule := RulePattern
+			if kw == "format" {
+				rule = RuleFormat
+			}
+			t.report(rule, f.Requirements(), ptr, fmt.Sprintf("%s %s is not %s: %s", where, quoteValue(val), article(f.Type.Name), syntaxHint(f.Type.Name)))
+			worded = true
 		}
-		t.report(RulePattern, f.Requirements(), ptr, fmt.Sprintf("%s %s is not %s: %s", where, quoteValue(val), article(f.Type.Name), syntaxHint(f.Type.Name)))
-	case "format":
-		if !known || f.Type == nil {
-			break
-		}
-		t.report(RuleFormat, f.Requirements(), ptr, fmt.Sprintf("%s %s is not %s: %s", where, quoteValue(val), article(f.Type.Name), syntaxHint(f.Type.Name)))
 	case "minimum", "maximum":
-		if !known {
-			break
+		if known {
+			bound, side := f.Minimum, "below"
+			if kw == "maximum" {
+				bound, side = f.Maximum, "above"
+			}
+			t.report(RuleRange, f.Requirements(), ptr, fmt.Sprintf("%s %s is %s %s, the %s %s allows for %s", where, quoteValue(val), side, bound, kw, t.rev.Version, f.Path()))
+			worded = true
 		}
-		bound, side := f.Minimum, "below"
-		if kw == "maximum" {
-			bound, side = f.Maximum, "above"
-		}
-		t.report(RuleRange, f.Requirements(), ptr, fmt.Sprintf("%s %s is %s %s, the %s %s allows for %s", where, quoteValue(val), side, bound, kw, t.rev.Version, f.Path()))
-	default:
+	}
+	if !worded {
+		// The model cannot word this failure; it is reported as the schema states it, so
+		// that no failure of the schema goes unreported.
 		var reqs []string
 		if known {
 			reqs = f.Requirements()
@@ -114,12 +117,13 @@ func (t *translator) classAt(tokens []string) *schema.Class {
 	return f.Class
 }
 
-func (t *translator) required(ptr string, tokens []string, val any) {
+func (t *translator) required(ptr string, tokens []string, val any) bool {
 	obj, ok := val.(map[string]any)
 	c := t.classAt(tokens)
 	if !ok || c == nil {
-		return
+		return false
 	}
+	worded := false
 	owner := displayPath(tokens)
 	if owner == "" {
 		owner = "The alert"
@@ -128,16 +132,18 @@ func (t *translator) required(ptr string, tokens []string, val any) {
 		if _, present := obj[f.Name]; present || !f.Required {
 			continue
 		}
-		t.report(RuleRequired, f.Requirements(), ptr+"/"+escape(f.Name),
+		t.report(RuleRequired, f.Def.Req, ptr+"/"+escape(f.Name),
 			fmt.Sprintf("%s lacks %s, which %s requires (%s)", owner, f.Name, t.rev.Version, lowerFirst(f.Def.Doc)))
+		worded = true
 	}
+	return worded
 }
 
-func (t *translator) unknownFields(ptr string, tokens []string, val any) {
+func (t *translator) unknownFields(ptr string, tokens []string, val any) bool {
 	obj, ok := val.(map[string]any)
 	c := t.classAt(tokens)
 	if !ok || c == nil {
-		return
+		return false
 	}
 	owner := displayPath(tokens)
 	if owner == "" {
@@ -160,6 +166,7 @@ func (t *translator) unknownFields(ptr string, tokens []string, val any) {
 		}
 		t.report(RuleUnknownField, []string{"IDMEF2-5.8-3"}, ptr+"/"+escape(name), msg)
 	}
+	return len(names) > 0
 }
 
 // fieldElsewhere tells in which revisions a class has a field, when the model knows it.
@@ -185,13 +192,14 @@ func nearestField(c *schema.Class, name string) string {
 	return nearest(name, names)
 }
 
-func (t *translator) wrongType(ptr, where string, f *schema.Field, item, known bool, val any) {
-	if !known {
-		return
-	}
+func (t *translator) wrongType(ptr, where string, f *schema.Field, item bool, val any) bool {
 	var want string
+	// A list in the wrong shape breaks the serialization of lists (IDMEF2-5.8-4); a value of
+	// the wrong type breaks its type's serialization (IDMEF2-5.8-5).
+	reqs := slices.Clone(f.Def.Req)
 	switch {
 	case f.List && !item:
+		reqs = append(reqs, "IDMEF2-5.8-4")
 		want = "a JSON array"
 		if f.Class != nil {
 			want += " of " + f.Class.Name + " objects"
@@ -200,22 +208,22 @@ func (t *translator) wrongType(ptr, where string, f *schema.Field, item, known b
 		}
 	case f.Class != nil:
 		want = "a JSON object (the " + f.Class.Name + " class)"
+		reqs = append(reqs, "IDMEF2-5.8-3")
 	default:
 		want = typeWords(f.Type)
+		reqs = append(reqs, f.Type.Req...)
 	}
-	t.report(RuleType, f.Requirements(), ptr, fmt.Sprintf("%s is %s; %s in %s holds %s", where, describeValue(val), f.Path(), t.rev.Version, want))
+	t.report(RuleType, reqs, ptr, fmt.Sprintf("%s is %s; %s in %s holds %s", where, describeValue(val), f.Path(), t.rev.Version, want))
+	return true
 }
 
-func (t *translator) notInEnum(ptr, where string, f *schema.Field, val any) {
-	if f == nil {
-		return
-	}
+func (t *translator) notInEnum(ptr, where string, f *schema.Field, val any) bool {
 	if f.Type != nil && f.Type.Name == "VERSION" {
 		t.report(RuleVersion, f.Requirements(), ptr, fmt.Sprintf("Version %s does not name %s, the revision the message is judged against", quoteValue(val), t.rev.Version))
-		return
+		return true
 	}
 	if f.Enum == nil {
-		return
+		return false
 	}
 	msg := fmt.Sprintf("%s %s is not a %s keyword of %s", where, quoteValue(val), t.rev.Version, f.Enum.Name)
 	if s, ok := val.(string); ok {
@@ -227,6 +235,7 @@ func (t *translator) notInEnum(ptr, where string, f *schema.Field, val any) {
 		}
 	}
 	t.report(RuleEnum, f.Requirements(), ptr, msg)
+	return true
 }
 
 func enumElsewhere(m *schema.Model, e *schema.EnumDef, s string) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,7 +64,7 @@ func (c *checker) integers(obj map[string]any) {
 			return
 		}
 		if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() {
-			c.add(RuleInteger, f.Requirements(), ptr, "%s is written %s; INT values are written without fraction or exponent (an integer in JSON Schema draft-04), e.g. %s",
+			c.add(RuleInteger, append(slices.Clone(f.Def.Req), "IDMEF2-3.2.1-1"), ptr, "%s is written %s; INT values are written without fraction or exponent (an integer in JSON Schema draft-04), e.g. %s",
 				displayPath(pointerTokens(ptr)), quoteValue(n), r.RatString())
 		}
 	}})
@@ -81,9 +82,14 @@ func (c *checker) strict(obj map[string]any) {
 
 func (c *checker) checkValue(f *schema.Field, ptr string, v any) {
 	where := displayPath(pointerTokens(ptr))
-	reqs := f.Requirements()
+	// Only some rules narrow their requirements to the field's (see citedRequirements); the
+	// others ignore reqs and cite their own.
+	reqs := f.Def.Req
 	switch x := v.(type) {
 	case string:
+		if !f.Type.Match(x) {
+			return // the schema's pattern has said what is wrong; saying it twice is noise
+		}
 		switch f.Type.Name {
 		case "TIMESTAMP":
 			c.checkTimestamp(ptr, where, reqs, x)

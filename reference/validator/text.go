@@ -168,7 +168,8 @@ func syntaxHint(typeName string) string {
 }
 
 // nearest returns the candidate that s was most likely meant to be: the same up to case,
-// spaces and punctuation, or a few edits away. It returns "" when none is close.
+// spaces and punctuation, or a few edits away. It returns "" when none is close, and when
+// several are equally close: a guess among them (2.D.V04 for 2.D.V09) would mislead.
 func nearest(s string, candidates []string) string {
 	norm := func(x string) string {
 		var b strings.Builder
@@ -185,16 +186,23 @@ func nearest(s string, candidates []string) string {
 			return c
 		}
 	}
-	best, bestD := "", 0
+	best, bestD, tie := "", 0, false
 	limit := max(1, min(3, utf8.RuneCountInString(s)/5))
 	for _, c := range candidates {
 		if c == s {
 			continue
 		}
 		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if d <= limit && (best == "" || d < bestD) {
-			best, bestD = c, d
+		switch {
+		case d > limit:
+		case best == "" || d < bestD:
+			best, bestD, tie = c, d, false
+		case d == bestD:
+			tie = true
 		}
+	}
+	if tie {
+		return ""
 	}
 	return best
 }

@@ -152,7 +152,7 @@ func (c *checker) checkTimestamp(ptr, where string, reqs []string, s string) {
 
 func (c *checker) checkLeapSecond(ptr, where string, reqs []string, s string, t timestamp) {
 	if !t.hasOffset {
-		c.add(RuleLeapSecond, reqs, ptr, "%s %s has second 60, which can only be checked against the leap-second table with a UTC offset", where, quote(s))
+		c.add(RuleLeapUnchecked, reqs, ptr, "%s %s has second 60, which can only be checked against the leap-second table with a UTC offset", where, quote(s))
 		return
 	}
 	u := t.utc()
@@ -164,7 +164,7 @@ func (c *checker) checkLeapSecond(ptr, where string, reqs []string, s string, t 
 	switch {
 	case leapSeconds[day]:
 	case day > leapSecondsKnownThrough:
-		c.add(RuleLeapSecond, reqs, ptr, "%s %s falls on a possible leap second (%s 23:59:60 UTC) later than the table idmefcheck knows (through %s); it cannot be checked", where, quote(s), day, leapSecondsKnownThrough)
+		c.add(RuleLeapUnchecked, reqs, ptr, "%s %s falls on a possible leap second (%s 23:59:60 UTC) later than the table idmefcheck knows (through %s); it cannot be checked", where, quote(s), day, leapSecondsKnownThrough)
 	default:
 		c.add(RuleLeapSecond, reqs, ptr, "%s %s names %s 23:59:60 UTC, but no leap second was inserted that day", where, quote(s), day)
 	}

@@ -126,6 +126,7 @@ func (v *Validator) Validate(data []byte) Result {
 // ValidateProblem turns a problem found while reading a stream (an overlong line) into a
 // result, so that it is reported like any other invalid message.
 func (v *Validator) ValidateProblem(p message.Problem) Result {
+	p.Fatal = true // there is no value to judge, whatever the caller set
 	return v.judge(&message.Decoded{Problems: []message.Problem{p}})
 }
 
@@ -257,28 +258,24 @@ func comparePointers(a, b string) int {
 	return cmp.Compare(len(at), len(bt))
 }
 
-// citedRequirements chooses what a finding cites. A schema rule judges a field, so it cites
-// the field's requirements and its own. Any other rule cites its own requirements, narrowed
-// to those of the field concerned when they overlap: a port out of range on a Target cites
-// the Target's port requirement, not the Source's.
-func citedRequirements(r *Rule, fieldReqs []string) []string {
+// citedRequirements chooses what a finding cites. A schema rule judges a field: the caller
+// passes the requirements of that field and of what failed, and those are cited (the rule's
+// own only when the caller has none). Any other rule cites its own requirements; a caller that
+// knows which of them applies (a port out of range on a Target: the Target's port requirement,
+// not the Source's) passes its field's and the list is narrowed to those.
+func citedRequirements(r *Rule, reqs []string) []string {
 	var out []string
 	if strings.HasPrefix(r.ID, "schema.") {
-		out = slices.Clone(fieldReqs)
-		for _, id := range r.Requirements {
-			if !slices.Contains(out, id) {
-				out = append(out, id)
-			}
-		}
+		out = slices.Clone(reqs)
 	} else {
 		for _, id := range r.Requirements {
-			if slices.Contains(fieldReqs, id) {
+			if slices.Contains(reqs, id) {
 				out = append(out, id)
 			}
 		}
-		if len(out) == 0 {
-			out = slices.Clone(r.Requirements)
-		}
+	}
+	if len(out) == 0 {
+		out = slices.Clone(r.Requirements)
 	}
 	if out == nil {
 		out = []string{}

@@ -1,0 +1,27 @@
+package validator
+
+import (
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/idmefcheck/idmefcheck/schema"
+)
+
+// WithSchemaFailure returns a copy of v whose schema engine reports one failure of a schema
+// keyword the translator has no wording for, at instance, as a future schema might. It lets
+// the suite reach schema.other, which the published schemas' keywords never produce.
+func WithSchemaFailure(v *Validator, keyword, instance string) *Validator {
+	w := *v
+	w.engine = failingEngine{keyword: keyword, instance: instance}
+	return &w
+}
+
+type failingEngine struct{ keyword, instance string }
+
+func (e failingEngine) schemaFindings(rev *schema.Revision, v any, report reportFunc) {
+	t := &translator{rev: rev, root: v, report: report}
+	t.translate(&jsonschema.ValidationError{
+		KeywordLocation:  "/properties/Analyzer/" + e.keyword,
+		InstanceLocation: e.instance,
+		Message:          "valid against more than one schema",
+	})
+}
