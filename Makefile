@@ -30,9 +30,12 @@ demo: build
 
 # Benchmarks: validation throughput and allocations, one core and all cores.
 # benchstat-ready output lands in out/bench.txt; docs/performance.md records the figures.
+BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
 bench:
 	@mkdir -p $(OUT)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 5 -cpu 1,2 ./reference/validator/ | tee $(OUT)/bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 6 -cpu 1,2 ./reference/validator/ | tee $(OUT)/bench.txt
+	$(GO) run $(BENCHSTAT) $(OUT)/bench.txt
 
 # Runs every fuzz target for FUZZTIME each.
 fuzz:
