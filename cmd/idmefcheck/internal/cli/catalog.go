@@ -48,11 +48,7 @@ Exit codes: 0 listed; 2 bad flags.`,
 				if *level != "" && !slices.Contains(levels, *level) {
 					return usageError("--level %q: want one of %s", *level, joinComma(levels))
 				}
-				set, err := schema.Load()
-				if err != nil {
-					return err
-				}
-				cat, err := catalog.Load(set)
+				set, cat, err := loadCatalog()
 				if err != nil {
 					return err
 				}

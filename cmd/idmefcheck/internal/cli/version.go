@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/idmefcheck/idmefcheck"
-	"github.com/idmefcheck/idmefcheck/conformance/catalog"
-	"github.com/idmefcheck/idmefcheck/schema"
 )
 
 func versionCommand() *Command {
@@ -26,11 +24,7 @@ the same hash, so a report can be matched to the suite that wrote it).`,
 				if len(args) > 0 {
 					return usageError("version takes no arguments")
 				}
-				set, err := schema.Load()
-				if err != nil {
-					return err
-				}
-				cat, err := catalog.Load(set)
+				set, cat, err := loadCatalog()
 				if err != nil {
 					return err
 				}
