@@ -98,29 +98,34 @@ const (
 	RuleTIFormat       = "ti.format"
 	RuleCaptureZone    = "sensor.capture-zone"
 	RuleHostname       = "hostname.fqdn"
+	RuleProtocolOrder  = "protocol.order"
+	RuleMediaType      = "attachment.media-type"
+	RuleLargeContent   = "attachment.large-content"
+	RuleLocatable      = "analyzer.locatable"
+	RuleImpact         = "content.impact"
 )
 
 var rules = []Rule{
-	{RuleSyntax, "The message is JSON", []string{"IDMEF2-5.8-1"}, Error, Error},
-	{RuleEmpty, "The message holds a JSON value", []string{"IDMEF2-5.8-1"}, Error, Error},
-	{RuleUTF8, "The message is UTF-8", []string{"IDMEF2-5.8-1", "R4766-5.1"}, Error, Error},
-	{RuleBOM, "No byte order mark precedes the message", []string{"IDMEF2-5.8-1"}, Error, Warning},
+	{RuleSyntax, "The message is JSON", []string{"IDMEF2-5.8-1", "IDMEF2T-5-1"}, Error, Error},
+	{RuleEmpty, "The message holds a JSON value", []string{"IDMEF2-5.8-1", "IDMEF2T-5-1"}, Error, Error},
+	{RuleUTF8, "The message is UTF-8", []string{"IDMEF2-5.8-1", "IDMEF2T-5-1", "R4766-5.1"}, Error, Error},
+	{RuleBOM, "No byte order mark precedes the message", []string{"IDMEF2-5.8-1", "IDMEF2T-5-1"}, Error, Warning},
 	{RuleSurrogate, "Escaped surrogates come in pairs", []string{"IDMEF2-3.3-1", "R4766-5.1"}, Error, Warning},
-	{RuleDuplicateKey, "Member names are unique within an object", []string{"IDMEF2-5.8-1"}, Error, Warning},
-	{RuleTrailingData, "A message is exactly one JSON value", []string{"IDMEF2-5.8-1", "IDMEF2-5.8-2"}, Error, Error},
+	{RuleDuplicateKey, "Member names are unique within an object", []string{"IDMEF2-5.8-1", "IDMEF2T-5-1"}, Error, Warning},
+	{RuleTrailingData, "A message is exactly one JSON value", []string{"IDMEF2-5.8-1", "IDMEF2-5.8-2", "IDMEF2T-5-1", "IDMEF2T-5-2"}, Error, Error},
 	{RuleLimitSize, "The message fits the size limit", []string{"IDMEF2-5.8-1"}, Error, Error},
 	{RuleLimitDepth, "Nesting fits the depth limit", []string{"IDMEF2-5.8-1"}, Error, Error},
 	{RuleLimitNumber, "Number literals fit the length limit", []string{"IDMEF2-5.8-1"}, Error, Error},
-	{RuleNotObject, "The message is a JSON object", []string{"IDMEF2-5.8-2"}, Error, Error},
+	{RuleNotObject, "The message is a JSON object", []string{"IDMEF2-5.8-2", "IDMEF2T-5-2"}, Error, Error},
 
 	{RuleVersionMissing, "The message names its revision in Version", []string{"IDMEF2-5.2-1"}, Error, Error},
 	{RuleVersionUnknown, "Version names a supported revision", []string{"IDMEF2-5.2-1"}, Error, Error},
 
 	{RuleRequired, "Mandatory fields are present", []string{"IDMEF2-2.2-1"}, Error, Error},
-	{RuleUnknownField, "Only the revision's fields appear", []string{"IDMEF2-5.8-3"}, Error, Error},
-	{RuleType, "Values have their field's JSON type", []string{"IDMEF2-5.8-4", "IDMEF2-5.8-5"}, Error, Error},
+	{RuleUnknownField, "Only the revision's fields appear", []string{"IDMEF2-5.8-3", "IDMEF2T-5-3", "IDMEF2T-5-4"}, Error, Error},
+	{RuleType, "Values have their field's JSON type", []string{"IDMEF2-5.8-4", "IDMEF2-5.8-5", "IDMEF2T-5-5", "IDMEF2T-5-6", "IDMEF2T-5-7"}, Error, Error},
 	{RuleInteger, "INT values are written without fraction or exponent", []string{"IDMEF2-3.2.1-1"}, Error, Error},
-	{RuleEnum, "Enumerated values are keywords of their list", []string{"IDMEF2-3.3.1-1"}, Error, Error},
+	{RuleEnum, "Enumerated values are keywords of their list", []string{"IDMEF2-3.3.1-1", "R4766-7.2-2"}, Error, Error},
 	{RuleVersion, "Version is the revision judged against", []string{"IDMEF2-5.2-1"}, Error, Error},
 	{RulePattern, "Typed strings have their type's syntax", []string{"IDMEF2-2.2-1"}, Error, Error},
 	{RuleFormat, "URIs and e-mail addresses are well formed", []string{"IDMEF2-2.2-1"}, Error, Error},
@@ -150,13 +155,13 @@ var rules = []Rule{
 	{RuleIPSyntax, "IP addresses follow RFC 4291 text syntax", []string{"IDMEF2-3.3.6-1"}, Error, Warning},
 	{RuleIPLeadingZero, "IPv4 octets have no leading zeros", []string{"IDMEF2-3.3.6-1"}, Warning, Warning},
 	{RuleIPCanonical, "IPv6 addresses are written as RFC 5952 recommends", []string{"IDMEF2-3.3.6-2"}, Warning, Warning},
-	{RuleExtMissing, "ext-value comes with the ext- field holding the value", []string{"IDMEF2-4.1.1-1", "R4766-7.17"}, Error, Warning},
+	{RuleExtMissing, "ext-value comes with the ext- field holding the value", []string{"IDMEF2-4.1.1-1", "R4766-7.17", "R4766-7.2-2"}, Error, Warning},
 	{RuleExtUnused, "An ext- field appears only with ext-value", []string{"IDMEF2-4.1.1-2"}, Error, Warning},
 	{RuleAttachDupName, "Attachment names are unique in an alert", []string{"IDMEF2-3.3.8-2"}, Error, Warning},
 	{RuleAttachRef, "Attachment references name an attachment of the alert", []string{"IDMEF2-5.5-5", "IDMEF2-5.6-3"}, Error, Warning},
 	{RuleAttachEncoding, "ContentEncoding is json or base64", []string{"IDMEF2-5.7-6"}, Error, Warning},
 	{RuleAttachEncCase, "ContentEncoding is written in lower case", []string{"IDMEF2-5.7-6"}, Warning, Warning},
-	{RuleAttachJSON, "JSON-encoded content is JSON", []string{"IDMEF2-5.7-6", "IDMEF2-4.2-1"}, Error, Warning},
+	{RuleAttachJSON, "JSON-encoded content is JSON", []string{"IDMEF2-5.7-6", "IDMEF2-4.2-1", "IDMEF2-5.7-7"}, Error, Warning},
 	{RuleAttachBase64, "Base64-encoded content is Base64", []string{"IDMEF2-5.7-6"}, Error, Warning},
 	{RuleAttachHash, "Attachment hashes match the content", []string{"IDMEF2-5.7-2"}, Error, Warning},
 	{RuleAttachWeakHash, "Attachment hashes use SHA-2 or SHA-3", []string{"IDMEF2-5.7-3"}, Warning, Warning},
@@ -166,6 +171,11 @@ var rules = []Rule{
 	{RuleTIFormat, "TI values are written attribute:origin", []string{"IDMEF2-5.5-2"}, Error, Warning},
 	{RuleCaptureZone, "CaptureZone holds a JSON text", []string{"IDMEF2-5.4-3"}, Warning, Warning},
 	{RuleHostname, "Host names are fully qualified domain names", []string{"IDMEF2-5.3-2", "IDMEF2-5.4-2", "IDMEF2-5.5-6", "IDMEF2-5.6-4"}, Warning, Warning},
+	{RuleProtocolOrder, "Stacked protocols go from the lowest layer to the highest", []string{"IDMEF2-5.5-3"}, Error, Warning},
+	{RuleMediaType, "Attachment media types have a registered top-level type", []string{"IDMEF2-5.7-5"}, Warning, Warning},
+	{RuleLargeContent, "Large attachment content is referenced, not embedded", []string{"IDMEF2-5.7-8"}, Warning, Warning},
+	{RuleLocatable, "The analyzer can be located, not only named", []string{"R4766-7.9"}, Warning, Warning},
+	{RuleImpact, "The alert indicates the possible impact (Priority)", []string{"R4766-7.7", "R4766-7.7-2"}, Warning, Warning},
 }
 
 // Rules lists every rule, sorted by ID.

@@ -274,8 +274,14 @@ func (c *checker) checkObject(cls *schema.Class, ptr string, obj map[string]any)
 		}
 		c.checkExtension(cls, ptr, obj, f)
 	}
-	if cls.Name == "Attachment" {
+	switch cls.Name {
+	case "Attachment":
 		c.checkAttachment(ptr, obj)
+		c.checkAttachmentMedia(ptr, displayPath(pointerTokens(ptr)), obj)
+	case "Source":
+		c.checkProtocolOrder(ptr, obj)
+	case "Analyzer":
+		c.checkLocatable(ptr, obj)
 	}
 }
 
@@ -339,6 +345,7 @@ func (c *checker) checkAlert(obj map[string]any) {
 		}
 	}
 	c.checkAggregation(obj)
+	c.checkImpact(obj)
 	c.checkSelfReference(obj)
 	c.checkAttachmentNames(obj)
 }
