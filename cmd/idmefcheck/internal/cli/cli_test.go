@@ -22,8 +22,8 @@ func run(stdin string, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-const valid = `{"Version":"2.D.V08","ID":"0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e5f","CreateTime":"2026-01-14T15:58:47+01:00","Analyzer":{"Name":"ids1"}}`
-const noOffset = `{"Version":"2.D.V08","ID":"0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e50","CreateTime":"2026-01-14T15:58:47","Analyzer":{"Name":"ids1"}}`
+const valid = `{"Version":"2.D.V08","ID":"0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e5f","CreateTime":"2026-01-14T15:58:47+01:00","Priority":"Low","Analyzer":{"Name":"ids1","IP":"192.0.2.1"}}`
+const noOffset = `{"Version":"2.D.V08","ID":"0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e50","CreateTime":"2026-01-14T15:58:47","Priority":"Low","Analyzer":{"Name":"ids1","IP":"192.0.2.1"}}`
 
 func writeFile(dir, name, body string) string {
 	p := filepath.Join(dir, name)
@@ -72,7 +72,7 @@ var _ = Describe("idmefcheck validate", func() {
 	})
 
 	It("exits 1 and prints source:line, pointer, sentence and rule for an invalid message", Label("R4766-7.14"), func() {
-		p := writeFile(dir, "b.json", "{\n\"Version\":\"2.D.V08\",\"ID\":\"0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e50\",\n\"CreateTime\":\"2026-01-14T15:58:47\",\"Analyzer\":{\"Name\":\"ids1\"}}")
+		p := writeFile(dir, "b.json", "{\n\"Version\":\"2.D.V08\",\"ID\":\"0190a6e2-7c1d-7b3e-9f00-5a1b2c3d4e50\",\n\"CreateTime\":\"2026-01-14T15:58:47\",\"Priority\":\"Low\",\"Analyzer\":{\"Name\":\"ids1\",\"IP\":\"192.0.2.1\"}}")
 		code, stdout, _ := run("", "validate", p)
 		Expect(code).To(Equal(1))
 		Expect(stdout).To(ContainSubstring(p + `:3: /CreateTime: CreateTime "2026-01-14T15:58:47" has no UTC offset; R4766-7.14 requires local time with its offset, e.g. 2026-01-14T15:58:47+01:00`))
