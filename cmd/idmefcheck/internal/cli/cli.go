@@ -36,8 +36,11 @@ type Command struct {
 	Short string // one line for the command list
 	Long  string // what it does, its inputs, outputs and exit codes
 	// Setup registers the command's flags on fs and returns the function that runs it once
-	// fs has been parsed.
+	// fs has been parsed. A command with Subcommands has no Setup of its own.
 	Setup func(fs *pflag.FlagSet) RunFunc
+	// Subcommands makes the command a group: "idmefcheck vectors verify" runs the
+	// subcommand named verify, whose Usage includes the group's name.
+	Subcommands []*Command
 	// Hidden commands are for maintainers and are left out of help and docs.
 	Hidden bool
 }
@@ -94,42 +97,102 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		writeUsage(env.Stderr)
 		return ExitUsage
 	}
-	name := args[0]
-	if name == "-h" || name == "--help" {
+	if args[0] == "-h" || args[0] == "--help" {
 		writeUsage(env.Stdout)
 		return ExitOK
 	}
-	cmd := lookup(name)
-	if cmd == nil {
-		fmt.Fprintf(env.Stderr, "idmefcheck: unknown command %q; run 'idmefcheck help' for the list\n", name)
+	cmd, name, rest, err := resolve(args)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	if cmd.Setup == nil { // a group named without a subcommand
+		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help") {
+			writeCommandHelp(env.Stdout, cmd)
+			return ExitOK
+		}
+		writeCommandHelp(env.Stderr, cmd)
 		return ExitUsage
 	}
 	fs := newFlagSet(cmd)
 	run := cmd.Setup(fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			writeCommandHelp(env.Stdout, cmd)
 			return ExitOK
 		}
-		fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\nusage: idmefcheck %s\nrun 'idmefcheck %s --help' for details\n", cmd.Name, err, cmd.Usage, cmd.Name)
+		fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\nusage: idmefcheck %s\nrun 'idmefcheck %s --help' for details\n", name, err, cmd.Usage, name)
 		return ExitUsage
 	}
-	err := run(ctx, env, fs.Args())
+	err = run(ctx, env, fs.Args())
 	if err == nil {
 		return ExitOK
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\n", cmd.Name, ee.Err)
+			fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\n", name, ee.Err)
 			if ee.Usage {
 				fmt.Fprintf(env.Stderr, "usage: idmefcheck %s\n", cmd.Usage)
 			}
 		}
 		return ee.Code
 	}
-	fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\n", cmd.Name, err)
+	fmt.Fprintf(env.Stderr, "idmefcheck %s: %v\n", name, err)
 	return ExitFail
+}
+
+// resolve finds the command args name, descending into groups, and returns it with its full
+// name ("vectors verify") and the arguments left for it.
+func resolve(args []string) (cmd *Command, name string, rest []string, err error) {
+	cmd = lookup(args[0])
+	if cmd == nil {
+		return nil, "", nil, fmt.Errorf("idmefcheck: unknown command %q; run 'idmefcheck help' for the list", args[0])
+	}
+	name, rest = cmd.Name, args[1:]
+	for len(cmd.Subcommands) > 0 && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		sub := findSub(cmd, rest[0])
+		if sub == nil {
+			return nil, "", nil, fmt.Errorf("idmefcheck %s: unknown subcommand %q; run 'idmefcheck %s --help' for the list", name, rest[0], name)
+		}
+		cmd, name, rest = sub, name+" "+sub.Name, rest[1:]
+	}
+	return cmd, name, rest, nil
+}
+
+func findSub(group *Command, name string) *Command {
+	for _, c := range group.Subcommands {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// leaves lists every runnable command with its full name, in help order.
+func leaves() []named {
+	var out []named
+	var walk func(prefix string, cs []*Command)
+	walk = func(prefix string, cs []*Command) {
+		for _, c := range cs {
+			if c.Hidden {
+				continue
+			}
+			full := prefix + c.Name
+			if len(c.Subcommands) > 0 {
+				walk(full+" ", c.Subcommands)
+				continue
+			}
+			out = append(out, named{full, c})
+		}
+	}
+	walk("", Commands())
+	return out
+}
+
+type named struct {
+	name string
+	cmd  *Command
 }
 
 func newFlagSet(cmd *Command) *pflag.FlagSet {
@@ -151,6 +214,15 @@ func writeUsage(w io.Writer) {
 
 func writeCommandHelp(w io.Writer, cmd *Command) {
 	fmt.Fprintf(w, "usage: idmefcheck %s\n\n%s\n", cmd.Usage, strings.TrimSpace(cmd.Long))
+	if len(cmd.Subcommands) > 0 {
+		fmt.Fprintf(w, "\nSubcommands:\n")
+		for _, c := range cmd.Subcommands {
+			if !c.Hidden {
+				fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Short)
+			}
+		}
+		return
+	}
 	fs := newFlagSet(cmd)
 	cmd.Setup(fs)
 	if u := fs.FlagUsages(); u != "" {

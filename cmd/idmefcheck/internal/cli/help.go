@@ -28,12 +28,13 @@ which is docs/cli.md.`,
 				case len(args) == 0:
 					writeUsage(env.Stdout)
 					return nil
-				case len(args) > 1:
-					return usageError("help takes one command name, got %d arguments", len(args))
 				}
-				cmd := lookup(args[0])
-				if cmd == nil {
-					return usageError("unknown command %q", args[0])
+				cmd, _, rest, err := resolve(args)
+				if err != nil {
+					return usageError("%v", err)
+				}
+				if len(rest) > 0 {
+					return usageError("help takes a command name, and %q is not a subcommand", rest[0])
 				}
 				writeCommandHelp(env.Stdout, cmd)
 				return nil
@@ -51,16 +52,12 @@ func WriteMarkdown(w io.Writer) error {
 	b.WriteString("Scripts may rely on everything here: commands, flags, output formats and exit codes are kept\n")
 	b.WriteString("stable, and any change is announced in the changelog.\n\n")
 	b.WriteString("| command | what it does |\n|---|---|\n")
-	for _, c := range Commands() {
-		if !c.Hidden {
-			fmt.Fprintf(&b, "| [`%s`](#idmefcheck-%s) | %s |\n", c.Name, c.Name, c.Short)
-		}
+	for _, l := range leaves() {
+		fmt.Fprintf(&b, "| [`%s`](#idmefcheck-%s) | %s |\n", l.name, strings.ReplaceAll(l.name, " ", "-"), l.cmd.Short)
 	}
-	for _, c := range Commands() {
-		if c.Hidden {
-			continue
-		}
-		fmt.Fprintf(&b, "\n## idmefcheck %s\n\n```\nidmefcheck %s\n```\n\n%s\n", c.Name, c.Usage, strings.TrimSpace(c.Long))
+	for _, l := range leaves() {
+		c := l.cmd
+		fmt.Fprintf(&b, "\n## idmefcheck %s\n\n```\nidmefcheck %s\n```\n\n%s\n", l.name, c.Usage, strings.TrimSpace(c.Long))
 		fs := newFlagSet(c)
 		c.Setup(fs)
 		if fs.HasFlags() {
