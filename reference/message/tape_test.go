@@ -1,0 +1,114 @@
+package message_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/idmefcheck/idmefcheck/reference/message"
+)
+
+// fromTape rebuilds the value a tape holds, in the form Decode gives, so the two readers can
+// be compared.
+func fromTape(t *message.Tape, i int) any {
+	tk := t.Tokens()[i]
+	switch tk.Kind {
+	case '{':
+		obj := map[string]any{}
+		for k := i + 1; k < int(tk.Next); k = int(t.Tokens()[k+1].Next) {
+			obj[t.Text(k)] = fromTape(t, k+1)
+		}
+		return obj
+	case '[':
+		arr := []any{}
+		for k := i + 1; k < int(tk.Next); k = int(t.Tokens()[k].Next) {
+			arr = append(arr, fromTape(t, k))
+		}
+		return arr
+	case '"':
+		return strings.Clone(t.Text(i))
+	case '0':
+		return json.Number(t.Raw(i))
+	case 't':
+		return true
+	case 'f':
+		return false
+	}
+	return nil
+}
+
+var _ = Describe("Tape", func() {
+	lim := message.DefaultLimits()
+
+	It("reads a clean message into tokens that rebuild Decode's value", func() {
+		in := []byte(`{"a":[1,-2.5e3,"x\u00e9\ud83d\ude00\n",true,false,null,{}],"b":{"c":[]}, "d" : "plain"}`)
+		var t message.Tape
+		Expect(t.Parse(in, lim)).To(BeTrue())
+		Expect(fromTape(&t, 0)).To(Equal(message.Decode(in, lim).Value))
+		Expect(t.Tokens()[0].Len).To(BeEquivalentTo(3))
+	})
+
+	It("shares the bytes of a string without escapes", func() {
+		var t message.Tape
+		in := []byte(`{"k":"value"}`)
+		Expect(t.Parse(in, lim)).To(BeTrue())
+		Expect(t.Text(2)).To(Equal("value"))
+	})
+
+	DescribeTable("refuses what it leaves to the full decoder",
+		func(in string) {
+			var t message.Tape
+			Expect(t.Parse([]byte(in), lim)).To(BeFalse())
+		},
+		Entry("a byte order mark", "\xEF\xBB\xBF{}"),
+		Entry("invalid UTF-8", "{\"a\":\"\xff\"}"),
+		Entry("a repeated member", `{"a":1,"a":1}`),
+		Entry("an escaped member name", `{"\u0061":1}`),
+		Entry("a lone surrogate", `{"a":"\ud800"}`),
+		Entry("a low surrogate first", `{"a":"\udc00\ud800"}`),
+		Entry("trailing data", `{} {}`),
+		Entry("a trailing comma", `{"a":1,}`),
+		Entry("a leading zero", `{"a":01}`),
+		Entry("a bare fraction point", `{"a":1.}`),
+		Entry("a control character in a string", "{\"a\":\"\t\"}"),
+		Entry("a bad escape", `{"a":"\x"}`),
+		Entry("too deep", strings.Repeat("[", 300)+strings.Repeat("]", 300)),
+		Entry("a long exponent", `{"a":1e12345}`),
+		Entry("an empty text", ""),
+		Entry("a truncated literal", `{"a":tru}`),
+	)
+})
+
+// FuzzTape checks the fast reader against the full decoder: whatever the tape accepts, the
+// decoder reads without any problem and to the same value.
+func FuzzTape(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,2,{"b":"c"}]}`, `{"s":"\ud83d\ude00\u00e9\"\\"}`, `[1e5,-0,0.5]`, `"x"`, `{"a":1,"b":[true,false,null]}`} {
+		f.Add([]byte(s))
+	}
+	lim := message.DefaultLimits()
+	lim.MaxDepth = 64
+	var t message.Tape
+	f.Fuzz(func(tt *testing.T, data []byte) {
+		if !t.Parse(data, lim) {
+			return
+		}
+		d := message.Decode(data, lim)
+		if len(d.Problems) > 0 {
+			tt.Fatalf("the tape accepts %q, the decoder reports %v", data, d.Problems)
+		}
+		got, want := fromTape(&t, 0), d.Value
+		if !equalJSON(got, want) {
+			tt.Fatalf("tape %v, decoder %v for %q", got, want, data)
+		}
+	})
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y) || strconv.Quote(string(x)) == strconv.Quote(string(y))
+}
