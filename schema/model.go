@@ -31,11 +31,22 @@ type TypeDef struct {
 	Req     []string // catalogue requirements a finding on a value of this type cites
 	Doc     string
 	re      *regexp.Regexp
+	dfa     *dfa // the same pattern as an automaton, for speed; nil when it cannot be built
 }
 
 // Match reports whether s has the type's syntax, as its pattern states it; a type without a
-// pattern matches every string.
-func (t *TypeDef) Match(s string) bool { return t.re == nil || t.re.MatchString(s) }
+// pattern matches every string. It is safe for concurrent use.
+func (t *TypeDef) Match(s string) bool {
+	if t.re == nil {
+		return true
+	}
+	if t.dfa != nil {
+		if matched, ok := t.dfa.match(s); ok {
+			return matched
+		}
+	}
+	return t.re.MatchString(s)
+}
 
 // ClassDef is an aggregate class of the model across revisions.
 type ClassDef struct {
@@ -339,6 +350,7 @@ func (m *Model) readTypes(node *yaml.Node, parts map[string]string, errf errFunc
 				return errf(val, "type %s: pattern: %v", key, err)
 			}
 			t.re = re
+			t.dfa = compileDFA(p)
 			if !strings.HasPrefix(p, "^") || !strings.HasSuffix(p, "$") {
 				return errf(val, "type %s: pattern must be anchored with ^ and $", key)
 			}

@@ -1,0 +1,210 @@
+package schema
+
+import (
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// dfa is a deterministic automaton over ASCII bytes built from an anchored regular
+// expression, so that matching costs one table lookup per byte instead of an NFA
+// simulation. It accepts exactly what the expression accepts on ASCII input (the patterns
+// of the model never accept anything else); callers hand non-ASCII input to the regexp.
+type dfa struct {
+	next   [][128]int32 // state × byte → state; -1 is the dead state
+	accept []bool
+}
+
+// maxDFAStates bounds construction; a pattern needing more keeps to the regexp.
+const maxDFAStates = 4096
+
+// compileDFA builds the automaton of an expression anchored with ^ and $, or returns nil
+// when the expression uses something the construction does not handle.
+func compileDFA(expr string) *dfa {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	// Only a pattern anchored at both ends as a whole: the automaton starts at the first
+	// byte and accepts at the last. ("^a|b$" is not: its second branch floats.)
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText || re.Sub[len(re.Sub)-1].Op != syntax.OpEndText {
+		return nil
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil
+	}
+	b := &dfaBuilder{prog: prog, index: map[string]int32{}}
+	start, ok := b.closure([]uint32{uint32(prog.Start)}, true)
+	if !ok {
+		return nil
+	}
+	d := &dfa{}
+	queue := [][]uint32{start}
+	b.state(d, start)
+	for len(queue) > 0 {
+		set := queue[0]
+		queue = queue[1:]
+		from := b.index[key(set)]
+		for c := 0; c < 128; c++ {
+			var moved []uint32
+			for _, pc := range set {
+				inst := &prog.Inst[pc]
+				switch inst.Op {
+				case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+					if inst.MatchRune(rune(c)) {
+						moved = append(moved, inst.Out)
+					}
+				}
+			}
+			if len(moved) == 0 {
+				d.next[from][c] = -1
+				continue
+			}
+			closed, ok := b.closure(moved, false)
+			if !ok {
+				return nil
+			}
+			if len(closed) == 0 {
+				d.next[from][c] = -1
+				continue
+			}
+			to, isNew := b.state(d, closed)
+			if to < 0 {
+				return nil
+			}
+			if isNew {
+				queue = append(queue, closed)
+			}
+			d.next[from][c] = to
+		}
+	}
+	return d
+}
+
+type dfaBuilder struct {
+	prog  *syntax.Prog
+	index map[string]int32
+	sets  [][]uint32
+}
+
+func key(set []uint32) string {
+	var b strings.Builder
+	for _, pc := range set {
+		b.WriteString(strconv.Itoa(int(pc)))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// state returns the state of an instruction set, creating it if needed.
+func (b *dfaBuilder) state(d *dfa, set []uint32) (int32, bool) {
+	k := key(set)
+	if s, ok := b.index[k]; ok {
+		return s, false
+	}
+	if len(d.accept) >= maxDFAStates {
+		return -1, false
+	}
+	s := int32(len(d.accept))
+	b.index[k] = s
+	d.next = append(d.next, [128]int32{})
+	// A set accepts when, at the end of the text, its empty-width ($) and no-op steps reach
+	// a match.
+	d.accept = append(d.accept, b.acceptsAtEnd(set))
+	return s, true
+}
+
+// closure follows the steps that consume no byte. At the start of the text ^ holds; $ is
+// resolved only at the end (acceptsAtEnd), so those instructions are kept in the set.
+func (b *dfaBuilder) closure(pcs []uint32, atStart bool) ([]uint32, bool) {
+	seen := map[uint32]bool{}
+	var out []uint32
+	var visit func(pc uint32) bool
+	visit = func(pc uint32) bool {
+		if seen[pc] {
+			return true
+		}
+		seen[pc] = true
+		inst := &b.prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			return visit(inst.Out) && visit(inst.Arg)
+		case syntax.InstCapture, syntax.InstNop:
+			return visit(inst.Out)
+		case syntax.InstEmptyWidth:
+			switch syntax.EmptyOp(inst.Arg) {
+			case syntax.EmptyBeginText:
+				if atStart {
+					return visit(inst.Out)
+				}
+				return true // ^ after the start never holds
+			case syntax.EmptyEndText:
+				out = append(out, pc)
+				return true
+			}
+			return false // word boundaries and the like: not handled
+		case syntax.InstFail:
+			return true
+		default: // runes and Match
+			out = append(out, pc)
+			return true
+		}
+	}
+	for _, pc := range pcs {
+		if !visit(pc) {
+			return nil, false
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), true
+}
+
+func (b *dfaBuilder) acceptsAtEnd(set []uint32) bool {
+	seen := map[uint32]bool{}
+	var reach func(pc uint32) bool
+	reach = func(pc uint32) bool {
+		if seen[pc] {
+			return false
+		}
+		seen[pc] = true
+		inst := &b.prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstMatch:
+			return true
+		case syntax.InstAlt, syntax.InstAltMatch:
+			return reach(inst.Out) || reach(inst.Arg)
+		case syntax.InstCapture, syntax.InstNop:
+			return reach(inst.Out)
+		case syntax.InstEmptyWidth:
+			if syntax.EmptyOp(inst.Arg) == syntax.EmptyEndText {
+				return reach(inst.Out)
+			}
+		}
+		return false
+	}
+	for _, pc := range set {
+		if reach(pc) {
+			return true
+		}
+	}
+	return false
+}
+
+// match runs the automaton; ok is false when s holds a non-ASCII byte, which the automaton
+// does not cover.
+func (d *dfa) match(s string) (matched, ok bool) {
+	state := int32(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return false, false
+		}
+		state = d.next[state][c]
+		if state < 0 {
+			return false, true
+		}
+	}
+	return d.accept[state], true
+}

@@ -1,0 +1,92 @@
+package schema
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"testing"
+)
+
+// The automaton must accept exactly what the regexp accepts. The patterns are the model's,
+// the strings are drawn from the characters each grammar uses plus ones it refuses, and
+// mutations of typical values.
+func TestDFAAgreesWithRegexp(t *testing.T) {
+	data, err := FS.ReadFile(ModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ParseModel(ModelFile, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := []string{"2024-02-29T23:59:60.123+05:45", "1999-12-31T00:00:00Z", "::ffff:1.2.3.4", "fe80::1%eth0",
+		"2001:db8::1", "192.168.001.001", "1:2:3:4:5:6:7::", "e5f9bbae-163e-42f9-a2f2-0daaf78fefb1", "text/plain; a=\"b\\\"c\"",
+		"48.8,2.29,35", "FR PAR", "sha256:abcd", "tcp", "a-b", "pcap1"}
+	alphabet := []byte("0123456789abcdefABCDEF:.-+TZ% /;=\"\\,ptxPRS\t")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, td := range m.Types() {
+		if td.Pattern == "" {
+			continue
+		}
+		if td.dfa == nil {
+			t.Errorf("type %s: no automaton was built for its pattern", td.Name)
+			continue
+		}
+		re := regexp.MustCompile(td.Pattern)
+		for i := 0; i < 300000; i++ {
+			var s []byte
+			if i%2 == 0 {
+				s = []byte(samples[rng.IntN(len(samples))])
+				for k := rng.IntN(3); k >= 0; k-- {
+					if len(s) > 0 && rng.IntN(2) == 0 {
+						j := rng.IntN(len(s))
+						s = append(s[:j], s[j+1:]...)
+					} else {
+						j := rng.IntN(len(s) + 1)
+						s = append(s[:j], append([]byte{alphabet[rng.IntN(len(alphabet))]}, s[j:]...)...)
+					}
+				}
+			} else {
+				s = make([]byte, rng.IntN(40))
+				for k := range s {
+					s[k] = alphabet[rng.IntN(len(alphabet))]
+				}
+			}
+			got, ok := td.dfa.match(string(s))
+			if ok && got != re.MatchString(string(s)) {
+				t.Fatalf("type %s: %q: automaton says %v, regexp %v", td.Name, s, got, !got)
+			}
+		}
+	}
+}
+
+// FuzzDFA compares the automaton of the IP pattern, the largest, with the regexp on any input.
+func FuzzDFA(f *testing.F) {
+	data, _ := FS.ReadFile(ModelFile)
+	m, err := ParseModel(ModelFile, data)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("::ffff:1.2.3.4")
+	f.Add("2024-02-29T23:59:60Z")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, td := range m.Types() {
+			if td.dfa == nil {
+				continue
+			}
+			if got, ok := td.dfa.match(s); ok && got != td.re.MatchString(s) {
+				t.Fatalf("type %s: %q: automaton says %v", td.Name, s, got)
+			}
+		}
+	})
+}
+
+func TestDFARefusesUnanchoredPatterns(t *testing.T) {
+	for _, p := range []string{"^a|b$", "a$", "^a", "(?m)^a$"} {
+		if compileDFA(p) != nil {
+			t.Errorf("%q: an automaton was built for a pattern that is not anchored as a whole", p)
+		}
+	}
+	if compileDFA("^(a|b)c$") == nil {
+		t.Error("no automaton for an anchored pattern")
+	}
+}
