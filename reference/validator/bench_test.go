@@ -30,15 +30,18 @@ func BenchmarkValidate(b *testing.B) {
 		name    string
 		data    []byte
 		profile validator.Profile
+		engine  string
 		want    bool
 	}{
-		{"strict/valid", valid, validator.Strict, true},
-		{"strict/invalid", invalid, validator.Strict, false},
-		{"official/valid", valid, validator.Official, true},
-		{"official/invalid", invalid, validator.Official, false},
+		{"compiled/strict/valid", valid, validator.Strict, validator.EngineCompiled, true},
+		{"compiled/strict/invalid", invalid, validator.Strict, validator.EngineCompiled, false},
+		{"compiled/official/valid", valid, validator.Official, validator.EngineCompiled, true},
+		{"interpreter/strict/valid", valid, validator.Strict, validator.EngineInterpreter, true},
+		{"interpreter/strict/invalid", invalid, validator.Strict, validator.EngineInterpreter, false},
+		{"interpreter/official/valid", valid, validator.Official, validator.EngineInterpreter, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			v := newValidator(validator.Options{Profile: c.profile})
+			v := newValidator(validator.Options{Profile: c.profile, Engine: c.engine})
 			if got := v.Validate(c.data).Valid; got != c.want {
 				b.Fatalf("valid = %v, want %v", got, c.want)
 			}

@@ -10,9 +10,9 @@ import (
 // keyword the translator has no wording for, at instance, as a future schema might. It lets
 // the suite reach schema.other, which the published schemas' keywords never produce.
 func WithSchemaFailure(v *Validator, keyword, instance string) *Validator {
-	w := *v
-	w.engine = failingEngine{keyword: keyword, instance: instance}
-	return &w
+	w := &Validator{set: v.set, opts: v.opts, engine: failingEngine{keyword: keyword, instance: instance}}
+	w.opts.Engine = EngineInterpreter
+	return w
 }
 
 type failingEngine struct{ keyword, instance string }

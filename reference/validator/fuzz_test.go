@@ -1,6 +1,7 @@
 package validator_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -24,8 +25,17 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`{"Version":"2.D.V08","Version":"2.D.V04"}`))
 	strictV := newValidator(validator.Options{Profile: validator.Strict})
 	officialV := newValidator(validator.Options{Profile: validator.Official})
+	strictI := newValidator(validator.Options{Profile: validator.Strict, Engine: validator.EngineInterpreter})
+	officialI := newValidator(validator.Options{Profile: validator.Official, Engine: validator.EngineInterpreter})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, o := strictV.Validate(data), officialV.Validate(data)
+		// The compiled engine must say exactly what the interpreter says.
+		if si := strictI.Validate(data); !reflect.DeepEqual(s, si) {
+			t.Fatalf("strict: compiled %+v, interpreter %+v", s, si)
+		}
+		if oi := officialI.Validate(data); !reflect.DeepEqual(o, oi) {
+			t.Fatalf("official: compiled %+v, interpreter %+v", o, oi)
+		}
 		for _, pr := range []struct {
 			res     validator.Result
 			profile validator.Profile

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/idmefcheck/idmefcheck/reference/message"
 	"github.com/idmefcheck/idmefcheck/schema"
@@ -73,6 +74,11 @@ func (r *Result) Counts() (errors, warnings int) {
 // message.DefaultLimits, choosing the revision from each message's Version.
 type Options struct {
 	Profile Profile
+	// Engine chooses how the schema's verdict is reached: EngineCompiled (the default) runs
+	// checks compiled from the model over the message's bytes and hands anything it would
+	// have to report to EngineInterpreter, which runs the schema with jsonschema/v5. Both
+	// give the same findings; the interpreter alone is there for diagnosis.
+	Engine string
 	// Version, when set, is the revision every message is judged against, whatever its
 	// Version field says.
 	Version string
@@ -81,9 +87,11 @@ type Options struct {
 
 // Validator judges messages. It is safe for concurrent use.
 type Validator struct {
-	set    *schema.Set
-	opts   Options
-	engine engine
+	set      *schema.Set
+	opts     Options
+	engine   engine
+	compiled *compiledSchemas // nil with EngineInterpreter
+	tapes    sync.Pool        // *message.Tape, reused by the compiled path
 }
 
 // engine is the part of validation a faster implementation may replace: the schema's
@@ -111,7 +119,17 @@ func New(set *schema.Set, opts Options) (*Validator, error) {
 	if opts.Limits == (message.Limits{}) {
 		opts.Limits = message.DefaultLimits()
 	}
-	return &Validator{set: set, opts: opts, engine: &interpreter{set: set}}, nil
+	v := &Validator{set: set, opts: opts, engine: &interpreter{set: set}}
+	switch opts.Engine {
+	case "", EngineCompiled:
+		v.opts.Engine = EngineCompiled
+		v.compiled = compileSchemas(set.Model())
+		v.tapes.New = func() any { return new(message.Tape) }
+	case EngineInterpreter:
+	default:
+		return nil, fmt.Errorf("validator: unknown engine %q (want %s or %s)", opts.Engine, EngineCompiled, EngineInterpreter)
+	}
+	return v, nil
 }
 
 // Options returns the options in effect.
@@ -119,8 +137,12 @@ func (v *Validator) Options() Options { return v.opts }
 
 // Validate judges one message given as bytes.
 func (v *Validator) Validate(data []byte) Result {
-	d := message.Decode(data, v.opts.Limits)
-	return v.judge(d)
+	if v.compiled != nil {
+		if res, ok := v.fastValidate(data); ok {
+			return res
+		}
+	}
+	return v.judge(message.Decode(data, v.opts.Limits))
 }
 
 // ValidateProblem turns a problem found while reading a stream (an overlong line) into a
@@ -138,9 +160,13 @@ func (v *Validator) judge(d *message.Decoded) Result {
 	if d.Value != nil || !d.Fatal() {
 		c.judgeValue(d.Value)
 	}
-	res := Result{Version: c.version, Findings: c.findings}
+	return c.result()
+}
+
+// result sorts the findings and gives the verdict.
+func (c *checker) result() Result {
+	res := Result{Version: c.version, Findings: c.findings, Valid: true}
 	sortFindings(res.Findings)
-	res.Valid = true
 	for _, f := range res.Findings {
 		if f.Severity == Error {
 			res.Valid = false

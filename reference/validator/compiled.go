@@ -1,0 +1,311 @@
+package validator
+
+import (
+	"encoding/json"
+	"math"
+	"math/big"
+	"strconv"
+
+	"github.com/idmefcheck/idmefcheck/reference/message"
+	"github.com/idmefcheck/idmefcheck/schema"
+)
+
+// The compiled engine: each revision's schema turned, once, into a tree of checks over a
+// message.Tape. It answers one question fast and without allocating, "does the schema find
+// nothing wrong?"; when the answer is no, or the message is not clean JSON, the validator
+// takes the interpreter's path, which words every finding. The differential tests hold the
+// two paths to the same findings on every vector and on fuzzed messages.
+
+// engines names the schema engines a Validator can use.
+const (
+	EngineCompiled    = "compiled"
+	EngineInterpreter = "interpreter"
+)
+
+type compiledSchemas struct {
+	revs map[string]*cClass // revision → Alert
+}
+
+type fieldKind uint8
+
+const (
+	kString fieldKind = iota
+	kInt
+	kNumber
+	kEnum
+	kVersion
+	kPattern
+	kFormat
+	kContent
+	kClass
+)
+
+type cClass struct {
+	fields   map[string]*cField
+	required uint64 // a bit per required field
+}
+
+type cField struct {
+	bit      uint64
+	list     bool
+	kind     fieldKind
+	class    *cClass
+	typ      *schema.TypeDef
+	enum     map[string]struct{}
+	version  string
+	min, max *bound
+}
+
+type bound struct {
+	lit string
+	f   float64
+}
+
+func compileSchemas(m *schema.Model) *compiledSchemas {
+	cs := &compiledSchemas{revs: map[string]*cClass{}}
+	for _, v := range m.Versions() {
+		rev, _ := m.Revision(v)
+		cs.revs[v] = compileClass(rev.Alert, map[string]*cClass{})
+	}
+	return cs
+}
+
+func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
+	if cc, ok := done[c.Name]; ok {
+		return cc
+	}
+	cc := &cClass{fields: map[string]*cField{}}
+	done[c.Name] = cc
+	for i, f := range c.Fields {
+		cf := &cField{bit: 1 << uint(i), list: f.List}
+		if f.Required {
+			cc.required |= cf.bit
+		}
+		switch {
+		case f.Class != nil:
+			cf.kind, cf.class = kClass, compileClass(f.Class, done)
+		case f.Type.Name == "VERSION":
+			cf.kind, cf.version = kVersion, f.Values[0]
+		case f.Type.Name == "ENUM":
+			cf.kind, cf.enum = kEnum, map[string]struct{}{}
+			for _, v := range f.Values {
+				cf.enum[v] = struct{}{}
+			}
+		case f.Type.Pattern != "":
+			cf.kind, cf.typ = kPattern, f.Type
+		case f.Type.Format != "":
+			cf.kind, cf.typ = kFormat, f.Type
+		case f.Type.Name == "CONTENT":
+			cf.kind = kContent
+		case f.Type.JSON[0] == "integer":
+			cf.kind = kInt
+		case f.Type.JSON[0] == "number":
+			cf.kind = kNumber
+		default:
+			cf.kind = kString
+		}
+		cf.min, cf.max = newBound(f.Minimum), newBound(f.Maximum)
+		cc.fields[f.Name] = cf
+	}
+	return cc
+}
+
+func newBound(lit string) *bound {
+	if lit == "" {
+		return nil
+	}
+	f, _ := strconv.ParseFloat(lit, 64)
+	return &bound{lit: lit, f: f}
+}
+
+// clean reports whether the schema of the revision finds nothing wrong with the tape's
+// message, reading integers as draft-04 does (no fraction, no exponent).
+func (cs *compiledSchemas) clean(alert *cClass, t *message.Tape) bool {
+	return checkObject(alert, t, 0)
+}
+
+func checkObject(c *cClass, t *message.Tape, i int) bool {
+	toks := t.Tokens()
+	tk := toks[i]
+	if tk.Kind != '{' {
+		return false
+	}
+	var seen uint64
+	for k := i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
+		f, ok := c.fields[string(t.Raw(k))] // the tape refuses escaped names
+		if !ok {
+			return false
+		}
+		seen |= f.bit
+		if !checkField(f, t, k+1) {
+			return false
+		}
+	}
+	return seen&c.required == c.required
+}
+
+func checkField(f *cField, t *message.Tape, i int) bool {
+	if !f.list {
+		return checkItem(f, t, i)
+	}
+	toks := t.Tokens()
+	tk := toks[i]
+	if tk.Kind != '[' {
+		return false
+	}
+	for k := i + 1; k < int(tk.Next); k = int(toks[k].Next) {
+		if !checkItem(f, t, k) {
+			return false
+		}
+	}
+	return true
+}
+
+func checkItem(f *cField, t *message.Tape, i int) bool {
+	tk := t.Tokens()[i]
+	switch f.kind {
+	case kClass:
+		return checkObject(f.class, t, i)
+	case kContent:
+		return tk.Kind == '{' || tk.Kind == '"'
+	case kString:
+		return tk.Kind == '"'
+	case kInt:
+		return tk.Kind == '0' && isIntegerLiteral(t.Raw(i))
+	case kNumber:
+		return tk.Kind == '0' && inBounds(f, t.Raw(i))
+	}
+	if tk.Kind != '"' {
+		return false
+	}
+	s := t.Text(i)
+	switch f.kind {
+	case kVersion:
+		return s == f.version
+	case kEnum:
+		_, ok := f.enum[s]
+		return ok
+	case kPattern:
+		return f.typ.Match(s)
+	case kFormat:
+		return formatOK(f.typ.Format, s)
+	}
+	return false
+}
+
+func isIntegerLiteral(b []byte) bool {
+	for _, c := range b {
+		if c == '.' || c == 'e' || c == 'E' {
+			return false
+		}
+	}
+	return true
+}
+
+// inBounds compares a number literal with a field's bounds exactly: float64 decides when the
+// value is clearly inside, big.Rat when it is at or near a bound.
+func inBounds(f *cField, lit []byte) bool {
+	if f.min == nil && f.max == nil {
+		return true
+	}
+	v, err := strconv.ParseFloat(string(lit), 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return exactBounds(f, string(lit))
+	}
+	const margin = 1e-9
+	if (f.min == nil || v > f.min.f+margin) && (f.max == nil || v < f.max.f-margin) {
+		return true
+	}
+	return exactBounds(f, string(lit))
+}
+
+func exactBounds(f *cField, lit string) bool {
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok {
+		return false
+	}
+	if f.min != nil {
+		m, _ := new(big.Rat).SetString(f.min.lit)
+		if r.Cmp(m) < 0 {
+			return false
+		}
+	}
+	if f.max != nil {
+		m, _ := new(big.Rat).SetString(f.max.lit)
+		if r.Cmp(m) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func formatOK(format, s string) bool {
+	switch format {
+	case "uri":
+		return schema.IsURI(s)
+	case "email":
+		return schema.IsEmail(s)
+	}
+	return false
+}
+
+// fastValidate judges a message on the compiled path. ok is false when the message must take
+// the interpreter's path: not clean JSON, no revision, or a schema failure to word.
+func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
+	t := v.tapes.Get().(*message.Tape)
+	defer v.tapes.Put(t)
+	if !t.Parse(data, v.opts.Limits) {
+		return Result{}, false
+	}
+	toks := t.Tokens()
+	if toks[0].Kind != '{' {
+		return Result{}, false
+	}
+	version := v.opts.Version
+	if version == "" {
+		for k := 1; k < int(toks[0].Next); k = int(toks[k+1].Next) {
+			if string(t.Raw(k)) == "Version" && toks[k+1].Kind == '"' {
+				version = t.Text(k + 1)
+			}
+		}
+	}
+	alert, known := v.compiled.revs[version]
+	if !known || !checkObject(alert, t, 0) {
+		return Result{}, false
+	}
+	c := &checker{v: v}
+	c.version = string([]byte(version)) // the tape's bytes are the caller's: copy what is kept
+	c.rev, _ = v.set.Model().Revision(c.version)
+	obj, _ := treeFromTape(t, 0).(map[string]any)
+	c.strict(obj)
+	return c.result(), true
+}
+
+// treeFromTape builds the decoded form of a tape's value, as message.Decode would.
+func treeFromTape(t *message.Tape, i int) any {
+	toks := t.Tokens()
+	tk := toks[i]
+	switch tk.Kind {
+	case '{':
+		obj := make(map[string]any, tk.Len)
+		for k := i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
+			obj[t.Text(k)] = treeFromTape(t, k+1)
+		}
+		return obj
+	case '[':
+		arr := make([]any, 0, tk.Len)
+		for k := i + 1; k < int(tk.Next); k = int(toks[k].Next) {
+			arr = append(arr, treeFromTape(t, k))
+		}
+		return arr
+	case '"':
+		return t.Text(i)
+	case '0':
+		return json.Number(t.Raw(i))
+	case 't':
+		return true
+	case 'f':
+		return false
+	}
+	return nil
+}
