@@ -1,0 +1,216 @@
+package store_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gleak"
+
+	"github.com/idmefcheck/idmefcheck/reference/store"
+)
+
+const waitTimeout = 10 * time.Second
+
+func record(analyzer, id, body string) *store.Record {
+	raw := []byte(body)
+	return &store.Record{Analyzer: analyzer, ID: id, Raw: raw, Digest: sha256.Sum256(raw), Received: time.Now(),
+		Evidence: store.Evidence{Mode: "push", PeerIdentity: analyzer}}
+}
+
+var _ = BeforeEach(func() {
+	snapshot := gleak.Goroutines()
+	DeferCleanup(func() {
+		Eventually(gleak.Goroutines).WithTimeout(waitTimeout).ShouldNot(gleak.HaveLeaked(snapshot))
+	})
+})
+
+var _ = Describe("SQLite", func() {
+	var s *store.SQLite
+	var path string
+	var committed [][]*store.Record
+	var mu sync.Mutex
+	ctx := context.Background()
+	open := func() {
+		var err error
+		s, err = store.OpenSQLite(path, store.SQLiteOptions{Committed: func(rs []*store.Record) {
+			mu.Lock()
+			committed = append(committed, rs)
+			mu.Unlock()
+		}})
+		Expect(err).NotTo(HaveOccurred())
+	}
+	BeforeEach(func() {
+		path = filepath.Join(GinkgoT().TempDir(), "alerts.db")
+		committed = nil
+		open()
+		DeferCleanup(func() { Expect(s.Close()).To(Succeed()) })
+	})
+
+	Describe("Put", Label("R4766-6.8"), func() {
+		It("stores a new alert and numbers it", func() {
+			res, err := s.Put(ctx, record("dns:a", "ID-1", `{"a":1}`))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res).To(Equal(store.PutResult{Outcome: store.Stored, Seq: 1}))
+		})
+
+		It("answers Duplicate for the same key and content, comparing IDs case-insensitively, and writes nothing", func() {
+			_, err := s.Put(ctx, record("dns:a", "ab-CD", `{"a":1}`))
+			Expect(err).NotTo(HaveOccurred())
+			res, err := s.Put(ctx, record("dns:a", "AB-cd", `{"a":1}`))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res).To(Equal(store.PutResult{Outcome: store.Duplicate, Seq: 1}))
+			Expect(s.Count(ctx)).To(BeEquivalentTo(1))
+		})
+
+		It("answers Conflict for the same key and other content", func() {
+			_, _ = s.Put(ctx, record("dns:a", "X", `{"a":1}`))
+			res, err := s.Put(ctx, record("dns:a", "X", `{"a":2}`))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res.Outcome).To(Equal(store.Conflict))
+			Expect(s.Count(ctx)).To(BeEquivalentTo(1))
+		})
+
+		It("keys on the analyzer too: the same ID from two analyzers is two alerts", func() {
+			_, _ = s.Put(ctx, record("dns:a", "X", `{"a":1}`))
+			res, err := s.Put(ctx, record("dns:b", "X", `{"a":1}`))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res.Outcome).To(Equal(store.Stored))
+		})
+
+		It("stores a second copy only when told to (the SkipDedup fault)", func() {
+			_, _ = s.Put(ctx, record("dns:a", "X", `{"a":1}`))
+			r := record("dns:a", "X", `{"a":1}`)
+			r.AllowDuplicate = true
+			res, err := s.Put(ctx, r)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(res.Outcome).To(Equal(store.Stored))
+			Expect(s.Get(ctx, "x", "")).To(HaveLen(2))
+		})
+
+		It("commits concurrent alerts in shared transactions, each exactly once, and reports them to Committed", Label("R4766-6.1"), func() {
+			var wg sync.WaitGroup
+			const n = 400
+			outcomes := make([]store.Outcome, n)
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					defer GinkgoRecover()
+					// every alert is sent twice, concurrently
+					res, err := s.Put(ctx, record("dns:a", fmt.Sprintf("id-%d", i/2), fmt.Sprintf(`{"n":%d}`, i/2)))
+					Expect(err).NotTo(HaveOccurred())
+					outcomes[i] = res.Outcome
+				}()
+			}
+			wg.Wait()
+			Expect(s.Count(ctx)).To(BeEquivalentTo(n / 2))
+			stored := 0
+			for _, o := range outcomes {
+				if o == store.Stored {
+					stored++
+				} else {
+					Expect(o).To(Equal(store.Duplicate))
+				}
+			}
+			Expect(stored).To(Equal(n / 2))
+			mu.Lock()
+			defer mu.Unlock()
+			total, largest := 0, 0
+			for _, b := range committed {
+				total += len(b)
+				largest = max(largest, len(b))
+			}
+			Expect(total).To(Equal(n / 2))
+			Expect(largest).To(BeNumerically(">", 1), "no transaction held more than one alert")
+		})
+
+		It("keeps what it committed across a reopen", Label("R4766-6.1"), func() {
+			_, _ = s.Put(ctx, record("dns:a", "durable", `{"a":1}`))
+			Expect(s.Close()).To(Succeed())
+			open()
+			recs, err := s.Get(ctx, "DURABLE", "dns:a")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(recs[0].Raw)).To(Equal(`{"a":1}`))
+			Expect(recs[0].Evidence.Mode).To(Equal("push"))
+		})
+
+		It("saves a pull cursor in the same transaction as the alert", func() {
+			r := record("dns:a", "p1", `{"a":1}`)
+			r.Cursor = &store.Cursor{Source: "https://a/v1/pull", Value: "c-1"}
+			_, err := s.Put(ctx, r)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.Cursor(ctx, "https://a/v1/pull")).To(Equal("c-1"))
+			r = record("dns:a", "p1", `{"a":1}`)
+			r.Cursor = &store.Cursor{Source: "https://a/v1/pull", Value: "c-2"}
+			_, err = s.Put(ctx, r)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.Cursor(ctx, "https://a/v1/pull")).To(Equal("c-2"), "a repeat still advances the cursor")
+		})
+
+		It("refuses to store after Close", func() {
+			Expect(s.Close()).To(Succeed())
+			_, err := s.Put(ctx, record("dns:a", "late", `{}`))
+			Expect(err).To(MatchError(store.ErrClosed))
+			open()
+		})
+	})
+
+	Describe("Query and Stats", Label("R4766-5.2"), func() {
+		BeforeEach(func() {
+			add := func(id, cat, prio, name, src, text string, ct time.Time) {
+				r := record("dns:a", id, fmt.Sprintf(`{"ID":%q,"Note":%q}`, id, text))
+				r.Fields = store.Fields{CreateTime: ct, Categories: []string{cat}, Priority: prio, AnalyzerName: name, AnalyzerID: "an-" + name,
+					SourceIPs: []string{src}, TargetIPs: []string{"192.0.2.99"}}
+				_, err := s.Put(ctx, r)
+				Expect(err).NotTo(HaveOccurred())
+			}
+			t0 := time.Date(2026, 1, 14, 12, 0, 0, 0, time.UTC)
+			add("a1", "Recon.Scanning", "Low", "ids1", "192.0.2.1", "port scan", t0)
+			add("a2", "Recon.Scanning", "High", "ids1", "2001:db8::1", "another scan", t0.Add(time.Hour))
+			add("a3", "Attempt.Login", "High", "ids2", "192.0.2.1", "brute_force 100%", t0.Add(2*time.Hour))
+		})
+		ids := func(f store.Filter) []string {
+			recs, err := s.Query(ctx, f)
+			Expect(err).NotTo(HaveOccurred())
+			var out []string
+			for _, r := range recs {
+				out = append(out, r.ID)
+			}
+			return out
+		}
+		It("filters by CreateTime range in UTC, whatever the offset of the bounds", func() {
+			paris := time.FixedZone("+01:00", 3600)
+			Expect(ids(store.Filter{From: time.Date(2026, 1, 14, 14, 0, 0, 0, paris), To: time.Date(2026, 1, 14, 15, 0, 0, 0, paris)})).To(Equal([]string{"a2"}))
+		})
+		It("filters by category, priority, analyzer name and ID, and addresses in any spelling", func() {
+			Expect(ids(store.Filter{Category: "Recon.Scanning"})).To(Equal([]string{"a1", "a2"}))
+			Expect(ids(store.Filter{Priority: "High", AnalyzerName: "ids1"})).To(Equal([]string{"a2"}))
+			Expect(ids(store.Filter{AnalyzerID: "AN-IDS2"})).To(Equal([]string{"a3"}))
+			Expect(ids(store.Filter{SourceIP: "2001:DB8:0::1"})).To(Equal([]string{"a2"}))
+			Expect(ids(store.Filter{TargetIP: "192.0.2.99"})).To(HaveLen(3))
+		})
+		It("searches free text literally, LIKE wildcards included", func() {
+			Expect(ids(store.Filter{Text: "SCAN"})).To(Equal([]string{"a1", "a2"}))
+			Expect(ids(store.Filter{Text: "_force 100%"})).To(Equal([]string{"a3"}))
+			Expect(ids(store.Filter{Text: "e_s"})).To(BeEmpty())
+		})
+		It("pages by sequence number", func() {
+			Expect(ids(store.Filter{Limit: 2})).To(Equal([]string{"a1", "a2"}))
+			Expect(ids(store.Filter{Limit: 2, After: 2})).To(Equal([]string{"a3"}))
+		})
+		It("counts by each group", func() {
+			Expect(s.Stats(ctx, "Category", store.Filter{})).To(Equal([]store.Count{{Key: "Recon.Scanning", Count: 2}, {Key: "Attempt.Login", Count: 1}}))
+			Expect(s.Stats(ctx, "Priority", store.Filter{})).To(Equal([]store.Count{{Key: "High", Count: 2}, {Key: "Low", Count: 1}}))
+			Expect(s.Stats(ctx, "Analyzer.Name", store.Filter{Priority: "High"})).To(Equal([]store.Count{{Key: "ids1", Count: 1}, {Key: "ids2", Count: 1}}))
+			Expect(s.Stats(ctx, "Source.IP", store.Filter{})).To(Equal([]store.Count{{Key: "192.0.2.1", Count: 2}, {Key: "2001:db8::1", Count: 1}}))
+			_, err := s.Stats(ctx, "Target.IP", store.Filter{})
+			Expect(err).To(MatchError(ContainSubstring("cannot group by")))
+		})
+	})
+})
