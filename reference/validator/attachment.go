@@ -34,8 +34,7 @@ var hashFunctions = map[string]func() hash.Hash{
 
 // checkAttachment judges one attachment: its encoding, whether its content decodes, and
 // whether Hash and Size agree with the content.
-func (c *checker) checkAttachment(ptr string, obj map[string]any) {
-	where := displayPath(pointerTokens(ptr))
+func (c *checker) checkAttachment(at *loc, obj map[string]any) {
 	encoding := "json"
 	if e, ok := obj["ContentEncoding"].(string); ok {
 		switch strings.ToLower(e) {
@@ -43,10 +42,10 @@ func (c *checker) checkAttachment(ptr string, obj map[string]any) {
 			encoding = strings.ToLower(e)
 			if e != encoding {
 				// Section 4.2 writes "JSON" while 5.7 defines "json": accept both, say so.
-				c.add(RuleAttachEncCase, nil, join(ptr, "ContentEncoding"), "%s.ContentEncoding %s is written in capitals; the draft defines %s (section 4.2's example says JSON, section 5.7 json)", where, quote(e), quote(encoding))
+				c.add(RuleAttachEncCase, nil, at.field("ContentEncoding").ptr(), "%s.ContentEncoding %s is written in capitals; the draft defines %s (section 4.2's example says JSON, section 5.7 json)", at.where(), quote(e), quote(encoding))
 			}
 		default:
-			c.add(RuleAttachEncoding, []string{"IDMEF2-5.7-6"}, join(ptr, "ContentEncoding"), "%s.ContentEncoding %s is not an encoding the draft defines (json or base64)", where, quote(e))
+			c.add(RuleAttachEncoding, []string{"IDMEF2-5.7-6"}, at.field("ContentEncoding").ptr(), "%s.ContentEncoding %s is not an encoding the draft defines (json or base64)", at.where(), quote(e))
 			return
 		}
 	}
@@ -60,20 +59,20 @@ func (c *checker) checkAttachment(ptr string, obj map[string]any) {
 		if encoding == "base64" {
 			b, err := decodeBase64(x)
 			if err != nil {
-				c.add(RuleAttachBase64, nil, join(ptr, "Content"), "%s.Content is not Base64 (RFC 4648), though ContentEncoding says base64: %v", where, err)
+				c.add(RuleAttachBase64, nil, at.field("Content").ptr(), "%s.Content is not Base64 (RFC 4648), though ContentEncoding says base64: %v", at.where(), err)
 				return
 			}
 			raw = b
 		} else {
 			if !json.Valid([]byte(x)) {
-				c.add(RuleAttachJSON, nil, join(ptr, "Content"), "%s.Content is a string that is not a JSON text, though the encoding is json (ContentEncoding absent or json); binary or plain text needs ContentEncoding base64", where)
+				c.add(RuleAttachJSON, nil, at.field("Content").ptr(), "%s.Content is a string that is not a JSON text, though the encoding is json (ContentEncoding absent or json); binary or plain text needs ContentEncoding base64", at.where())
 				return
 			}
 			raw = []byte(x)
 		}
 	case map[string]any:
 		if encoding == "base64" {
-			c.add(RuleAttachBase64, nil, join(ptr, "Content"), "%s.Content is a JSON object, though ContentEncoding says base64", where)
+			c.add(RuleAttachBase64, nil, at.field("Content").ptr(), "%s.Content is a JSON object, though ContentEncoding says base64", at.where())
 		}
 		return
 	default:
@@ -82,13 +81,13 @@ func (c *checker) checkAttachment(ptr string, obj map[string]any) {
 	if hashes, ok := obj["Hash"].([]any); ok {
 		for i, h := range hashes {
 			if s, ok := h.(string); ok {
-				c.checkHash(join(ptr, "Hash")+"/"+strconv.Itoa(i), where, i, s, raw)
+				c.checkHash(at, i, s, raw)
 			}
 		}
 	}
 	if n, ok := obj["Size"].(json.Number); ok {
 		if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() && r.Num().Cmp(big.NewInt(int64(len(raw)))) != 0 {
-			c.add(RuleAttachSize, nil, join(ptr, "Size"), "%s.Size says %s bytes but the content is %d bytes (counted after decoding)", where, quoteValue(n), len(raw))
+			c.add(RuleAttachSize, nil, at.field("Size").ptr(), "%s.Size says %s bytes but the content is %d bytes (counted after decoding)", at.where(), quoteValue(n), len(raw))
 		}
 	}
 }
@@ -100,14 +99,17 @@ func decodeBase64(s string) ([]byte, error) {
 	return base64.StdEncoding.Strict().DecodeString(s)
 }
 
-func (c *checker) checkHash(ptr, where string, i int, s string, raw []byte) {
+// checkHash judges Hash[i] of the attachment at at.
+func (c *checker) checkHash(at *loc, i int, s string, raw []byte) {
+	hashes := at.field("Hash")
+	item := hashes.item(i)
 	fn, hexDigest, ok := strings.Cut(s, ":")
 	if !ok {
 		return
 	}
 	key := strings.ReplaceAll(strings.ToLower(fn), "-", "")
 	if key == "md5" || key == "sha1" {
-		c.add(RuleAttachWeakHash, nil, ptr, "%s.Hash[%d] uses %s; the draft recommends a SHA-2 or SHA-3 function", where, i, fn)
+		c.add(RuleAttachWeakHash, nil, item.ptr(), "%s.Hash[%d] uses %s; the draft recommends a SHA-2 or SHA-3 function", at.where(), i, fn)
 	}
 	newHash, known := hashFunctions[key]
 	if !known {
@@ -117,7 +119,7 @@ func (c *checker) checkHash(ptr, where string, i int, s string, raw []byte) {
 	h.Write(raw)
 	sum := hex.EncodeToString(h.Sum(nil))
 	if !strings.EqualFold(sum, hexDigest) {
-		c.add(RuleAttachHash, nil, ptr, "%s.Hash[%d] %s does not match the content, whose %s is %s (computed over the content before encoding)", where, i, quote(s), fn, sum)
+		c.add(RuleAttachHash, nil, item.ptr(), "%s.Hash[%d] %s does not match the content, whose %s is %s (computed over the content before encoding)", at.where(), i, quote(s), fn, sum)
 	}
 }
 

@@ -27,7 +27,7 @@ var tunnelProtocols = map[string]bool{
 }
 
 // checkProtocolOrder judges a stacked protocol list: lowest layer first (IDMEF2-5.5-3).
-func (c *checker) checkProtocolOrder(ptr string, obj map[string]any) {
+func (c *checker) checkProtocolOrder(at *loc, obj map[string]any) {
 	list, ok := obj["Protocol"].([]any)
 	if !ok {
 		return
@@ -48,10 +48,9 @@ func (c *checker) checkProtocolOrder(ptr string, obj map[string]any) {
 			continue
 		}
 		if layer < prevLayer {
-			where := displayPath(pointerTokens(ptr))
-			c.add(RuleProtocolOrder, nil, join(ptr, "Protocol")+"/"+strconv.Itoa(i),
+			c.add(RuleProtocolOrder, nil, at.field("Protocol").ptr()+"/"+strconv.Itoa(i),
 				"%s.Protocol lists %s (layer %d) after %s (layer %d); stacked protocols go from the lowest layer to the highest, e.g. [\"ip\", \"tcp\", \"http\"]",
-				where, quote(s), layer, quote(prevName), prevLayer)
+				at.where(), quote(s), layer, quote(prevName), prevLayer)
 			return
 		}
 		prevLayer, prevName = layer, s
@@ -69,26 +68,26 @@ var registeredTopLevel = map[string]bool{
 // ExternalURI instead. The draft gives no figure; 1 MiB is well above any alert's own data.
 const largeContent = 1 << 20
 
-func (c *checker) checkAttachmentMedia(ptr, where string, obj map[string]any) {
+func (c *checker) checkAttachmentMedia(at *loc, obj map[string]any) {
 	if ct, ok := obj["ContentType"].(string); ok {
 		top, _, _ := strings.Cut(ct, "/")
 		if !registeredTopLevel[strings.ToLower(strings.TrimSpace(top))] {
-			c.add(RuleMediaType, nil, join(ptr, "ContentType"), "%s.ContentType %s has the top-level type %s, which IANA does not register; the draft prefers registered media types", where, quote(ct), quote(top))
+			c.add(RuleMediaType, nil, at.field("ContentType").ptr(), "%s.ContentType %s has the top-level type %s, which IANA does not register; the draft prefers registered media types", at.where(), quote(ct), quote(top))
 		}
 	}
 	if s, ok := obj["Content"].(string); ok && len(s) > largeContent {
-		c.add(RuleLargeContent, nil, join(ptr, "Content"), "%s.Content embeds %d bytes; the draft recommends referencing large content with ExternalURI instead", where, len(s))
+		c.add(RuleLargeContent, nil, at.field("Content").ptr(), "%s.Content embeds %d bytes; the draft recommends referencing large content with ExternalURI instead", at.where(), len(s))
 	}
 }
 
 // checkLocatable asks for more than a name: R4766-7.9 wants the analyzer found again later.
-func (c *checker) checkLocatable(ptr string, obj map[string]any) {
+func (c *checker) checkLocatable(at *loc, obj map[string]any) {
 	for _, f := range []string{"IP", "Hostname", "Location", "GeoLocation", "UnLocation"} {
 		if _, ok := obj[f]; ok {
 			return
 		}
 	}
-	c.add(RuleLocatable, nil, ptr, "Analyzer gives a Name but nothing that locates it (IP, Hostname, Location, GeoLocation or UnLocation); R4766-7.9 asks that the reporting analyzer can be identified and located later")
+	c.add(RuleLocatable, nil, at.ptr(), "Analyzer gives a Name but nothing that locates it (IP, Hostname, Location, GeoLocation or UnLocation); R4766-7.9 asks that the reporting analyzer can be identified and located later")
 }
 
 // checkImpact: R4766-7.7 asks every alert for the possible impact on the target. IDMEFv2 has

@@ -13,75 +13,83 @@ import (
 
 // walk visits every class instance and every field value of the model present in the
 // message. Values of the wrong JSON type are visited too; visitors skip what they cannot
-// judge, the schema having reported it.
-type visitor struct {
-	object func(cls *schema.Class, ptr string, obj map[string]any)
-	value  func(f *schema.Field, ptr string, v any)
+// judge, the schema having reported it. at is where the object sits; the locations handed
+// to the visitors live on the stack and build their pointer only when a finding needs it.
+type visitor interface {
+	object(cls *schema.Class, at *loc, obj map[string]any)
+	value(f *schema.Field, at *loc, v any)
 }
 
-func walk(cls *schema.Class, ptr string, obj map[string]any, vis visitor) {
-	if vis.object != nil {
-		vis.object(cls, ptr, obj)
-	}
+func walk(cls *schema.Class, at *loc, obj map[string]any, vis visitor) {
+	vis.object(cls, at, obj)
 	for _, f := range cls.Fields {
 		v, ok := obj[f.Name]
 		if !ok {
 			continue
 		}
-		fp := join(ptr, f.Name)
+		fl := at.field(f.Name)
 		if f.List {
 			arr, ok := v.([]any)
 			if !ok {
 				continue
 			}
 			for i, item := range arr {
-				walkItem(f, fp+"/"+strconv.Itoa(i), item, vis)
+				il := fl.item(i)
+				walkItem(f, &il, item, vis)
 			}
 			continue
 		}
-		walkItem(f, fp, v, vis)
+		walkItem(f, &fl, v, vis)
 	}
 }
 
-func walkItem(f *schema.Field, ptr string, v any, vis visitor) {
+func walkItem(f *schema.Field, at *loc, v any, vis visitor) {
 	if f.Class != nil {
 		if o, ok := v.(map[string]any); ok {
-			walk(f.Class, ptr, o, vis)
+			walk(f.Class, at, o, vis)
 		}
 		return
 	}
-	if vis.value != nil {
-		vis.value(f, ptr, v)
-	}
+	vis.value(f, at, v)
 }
 
 // integers applies draft-04's reading of "integer", a number written without fraction or
 // exponent, which jsonschema/v5 does not apply: it counts 443.0 as an integer.
 func (c *checker) integers(obj map[string]any) {
-	walk(c.rev.Alert, "", obj, visitor{value: func(f *schema.Field, ptr string, v any) {
-		n, ok := v.(json.Number)
-		if !ok || f.Type.Name != "INT" || !strings.ContainsAny(string(n), ".eE") {
-			return
-		}
-		if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() {
-			c.add(RuleInteger, append(slices.Clone(f.Def.Req), "IDMEF2-3.2.1-1"), ptr, "%s is written %s; INT values are written without fraction or exponent (an integer in JSON Schema draft-04), e.g. %s",
-				displayPath(pointerTokens(ptr)), quoteValue(n), r.RatString())
-		}
-	}})
+	walk(c.rev.Alert, &loc{}, obj, integerVisitor{c})
+}
+
+type integerVisitor struct{ c *checker }
+
+func (integerVisitor) object(*schema.Class, *loc, map[string]any) {}
+
+func (iv integerVisitor) value(f *schema.Field, at *loc, v any) {
+	n, ok := v.(json.Number)
+	if !ok || f.Type.Name != "INT" || !strings.ContainsAny(string(n), ".eE") {
+		return
+	}
+	if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() {
+		iv.c.add(RuleInteger, append(slices.Clone(f.Def.Req), "IDMEF2-3.2.1-1"), at.ptr(), "%s is written %s; INT values are written without fraction or exponent (an integer in JSON Schema draft-04), e.g. %s",
+			at.where(), quoteValue(n), r.RatString())
+	}
 }
 
 // strict applies the rules no schema expresses. Under the official profile their findings
 // are warnings (see the rule table), so they are always computed.
 func (c *checker) strict(obj map[string]any) {
-	walk(c.rev.Alert, "", obj, visitor{
-		object: c.checkObject,
-		value:  c.checkValue,
-	})
+	walk(c.rev.Alert, &loc{}, obj, strictVisitor{c})
 	c.checkAlert(obj)
 }
 
-func (c *checker) checkValue(f *schema.Field, ptr string, v any) {
-	where := displayPath(pointerTokens(ptr))
+type strictVisitor struct{ c *checker }
+
+func (sv strictVisitor) object(cls *schema.Class, at *loc, obj map[string]any) {
+	sv.c.checkObject(cls, at, obj)
+}
+
+func (sv strictVisitor) value(f *schema.Field, at *loc, v any) { sv.c.checkValue(f, at, v) }
+
+func (c *checker) checkValue(f *schema.Field, at *loc, v any) {
 	// Only some rules narrow their requirements to the field's (see citedRequirements); the
 	// others ignore reqs and cite their own.
 	reqs := f.Def.Req
@@ -92,27 +100,27 @@ func (c *checker) checkValue(f *schema.Field, ptr string, v any) {
 		}
 		switch f.Type.Name {
 		case "TIMESTAMP":
-			c.checkTimestamp(ptr, where, reqs, x)
+			c.checkTimestamp(at, reqs, x)
 		case "UUID":
-			c.checkUUID(f, ptr, where, reqs, x)
+			c.checkUUID(f, at, reqs, x)
 		case "IP":
-			c.checkIP(ptr, where, reqs, x)
+			c.checkIP(at, reqs, x)
 		case "GEOLOC":
-			c.checkGeo(ptr, where, reqs, x)
+			c.checkGeo(at, reqs, x)
 		case "STRING":
-			c.checkString(f, ptr, where, reqs, x)
+			c.checkString(f, at, reqs, x)
 		}
 	case json.Number:
 		switch f.Type.Name {
 		case "INT":
-			c.checkInt(f, ptr, where, reqs, x)
+			c.checkInt(f, at, reqs, x)
 		case "FLOAT":
-			c.checkFloat(f, ptr, where, reqs, x)
+			c.checkFloat(f, at, reqs, x)
 		}
 	}
 }
 
-func (c *checker) checkInt(f *schema.Field, ptr, where string, reqs []string, n json.Number) {
+func (c *checker) checkInt(f *schema.Field, at *loc, reqs []string, n json.Number) {
 	r, ok := new(big.Rat).SetString(string(n))
 	if !ok || !r.IsInt() {
 		return
@@ -120,29 +128,29 @@ func (c *checker) checkInt(f *schema.Field, ptr, where string, reqs []string, n 
 	i := r.Num()
 	switch {
 	case f.Name == "Port" && (i.Sign() <= 0 || i.Cmp(big.NewInt(65535)) > 0):
-		c.add(RulePortRange, reqs, ptr, "%s %s is not a port: ports are from 1 to 65535", where, quoteValue(n))
+		c.add(RulePortRange, reqs, at.ptr(), "%s %s is not a port: ports are from 1 to 65535", at.where(), quoteValue(n))
 	case f.Name == "Size" && i.Sign() < 0:
-		c.add(RuleSizeRange, reqs, ptr, "%s %s is negative; a size in bytes is zero or more", where, quoteValue(n))
+		c.add(RuleSizeRange, reqs, at.ptr(), "%s %s is negative; a size in bytes is zero or more", at.where(), quoteValue(n))
 	case i.CmpAbs(maxSafeInteger) > 0:
-		c.add(RulePrecision, reqs, ptr, "%s %s is beyond ±(2^53−1), the integers every JSON parser represents exactly (RFC 8259 section 6)", where, quoteValue(n))
+		c.add(RulePrecision, reqs, at.ptr(), "%s %s is beyond ±(2^53−1), the integers every JSON parser represents exactly (RFC 8259 section 6)", at.where(), quoteValue(n))
 	}
 }
 
 var maxSafeInteger = big.NewInt(1<<53 - 1)
 
-func (c *checker) checkFloat(f *schema.Field, ptr, where string, reqs []string, n json.Number) {
+func (c *checker) checkFloat(f *schema.Field, at *loc, reqs []string, n json.Number) {
 	if strings.ContainsAny(string(n), "eE") {
-		c.add(RuleExponent, reqs, ptr, "%s is written %s with an exponent; the FLOAT grammar of the drafts has none (write it as a plain decimal)", where, quoteValue(n))
+		c.add(RuleExponent, reqs, at.ptr(), "%s is written %s with an exponent; the FLOAT grammar of the drafts has none (write it as a plain decimal)", at.where(), quoteValue(n))
 	}
 	if f.Name == "Confidence" && f.Minimum == "" {
 		r, ok := new(big.Rat).SetString(string(n))
 		if ok && (r.Sign() < 0 || r.Cmp(big.NewRat(1, 1)) > 0) {
-			c.add(RuleConfidence, reqs, ptr, "%s %s is outside 0 to 1; %s's schema does not bound it but the drafts do", where, quoteValue(n), c.rev.Version)
+			c.add(RuleConfidence, reqs, at.ptr(), "%s %s is outside 0 to 1; %s's schema does not bound it but the drafts do", at.where(), quoteValue(n), c.rev.Version)
 		}
 	}
 }
 
-func (c *checker) checkUUID(f *schema.Field, ptr, where string, reqs []string, s string) {
+func (c *checker) checkUUID(f *schema.Field, at *loc, reqs []string, s string) {
 	if len(s) != 36 {
 		return
 	}
@@ -150,32 +158,32 @@ func (c *checker) checkUUID(f *schema.Field, ptr, where string, reqs []string, s
 	if f.Owner.Name == "Alert" && f.Name == "ID" {
 		switch lower {
 		case "00000000-0000-0000-0000-000000000000":
-			c.add(RuleUUIDNil, reqs, ptr, "ID is the nil UUID, which identifies nothing; each alert needs an identifier of its own")
+			c.add(RuleUUIDNil, reqs, at.ptr(), "ID is the nil UUID, which identifies nothing; each alert needs an identifier of its own")
 			return
 		case "ffffffff-ffff-ffff-ffff-ffffffffffff":
-			c.add(RuleUUIDNil, reqs, ptr, "ID is the max UUID (RFC 9562), which identifies nothing; each alert needs an identifier of its own")
+			c.add(RuleUUIDNil, reqs, at.ptr(), "ID is the max UUID (RFC 9562), which identifies nothing; each alert needs an identifier of its own")
 			return
 		}
 	}
 	// The version is the first digit of the third group, for the RFC 4122 variant (10xx).
 	if lower[14] == '4' && strings.ContainsRune("89ab", rune(lower[19])) {
-		c.add(RuleUUIDVersion4, reqs, ptr, "%s %s is a version 4 (random) UUID; the draft asks generators not to use version 4, to lower the risk of collisions (version 7 or 1 instead)", where, quote(s))
+		c.add(RuleUUIDVersion4, reqs, at.ptr(), "%s %s is a version 4 (random) UUID; the draft asks generators not to use version 4, to lower the risk of collisions (version 7 or 1 instead)", at.where(), quote(s))
 	}
 }
 
-func (c *checker) checkIP(ptr, where string, reqs []string, s string) {
+func (c *checker) checkIP(at *loc, reqs []string, s string) {
 	addr, zone, hasZone := strings.Cut(s, "%")
 	if hasZone {
-		c.add(RuleIPZone, reqs, ptr, "%s %s carries the zone index %%%s, which is not part of an IPv6 address as RFC 4291 writes it; send the address alone", where, quote(s), zone)
+		c.add(RuleIPZone, reqs, at.ptr(), "%s %s carries the zone index %%%s, which is not part of an IPv6 address as RFC 4291 writes it; send the address alone", at.where(), quote(s), zone)
 	}
 	if strings.Contains(addr, ":") {
 		a, err := netip.ParseAddr(addr)
 		if err != nil || !a.Is6() {
-			c.add(RuleIPSyntax, reqs, ptr, "%s %s is not an IPv6 address in RFC 4291 text form", where, quote(s))
+			c.add(RuleIPSyntax, reqs, at.ptr(), "%s %s is not an IPv6 address in RFC 4291 text form", at.where(), quote(s))
 			return
 		}
 		if canon := a.String(); canon != addr {
-			c.add(RuleIPCanonical, reqs, ptr, "%s %s is not written as RFC 5952 recommends; write %s", where, quote(s), canon)
+			c.add(RuleIPCanonical, reqs, at.ptr(), "%s %s is not written as RFC 5952 recommends; write %s", at.where(), quote(s), canon)
 		}
 		return
 	}
@@ -186,7 +194,7 @@ func (c *checker) checkIP(ptr, where string, reqs []string, s string) {
 			if err == nil {
 				hint = ", e.g. " + a.String()
 			}
-			c.add(RuleIPLeadingZero, reqs, ptr, "%s %s has an octet with a leading zero, which some parsers read as octal; write octets without leading zeros%s", where, quote(s), hint)
+			c.add(RuleIPLeadingZero, reqs, at.ptr(), "%s %s has an octet with a leading zero, which some parsers read as octal; write octets without leading zeros%s", at.where(), quote(s), hint)
 			return
 		}
 	}
@@ -204,7 +212,7 @@ func stripZeros(ip string) string {
 	return strings.Join(parts, ".")
 }
 
-func (c *checker) checkGeo(ptr, where string, reqs []string, s string) {
+func (c *checker) checkGeo(at *loc, reqs []string, s string) {
 	parts := strings.Split(s, ",")
 	if len(parts) < 2 {
 		return
@@ -216,26 +224,26 @@ func (c *checker) checkGeo(ptr, where string, reqs []string, s string) {
 	}
 	switch {
 	case lat < -90 || lat > 90:
-		c.add(RuleGeoRange, reqs, ptr, "%s %s has latitude %v, outside -90 to 90 degrees", where, quote(s), lat)
+		c.add(RuleGeoRange, reqs, at.ptr(), "%s %s has latitude %v, outside -90 to 90 degrees", at.where(), quote(s), lat)
 	case lon < -180 || lon > 180:
-		c.add(RuleGeoRange, reqs, ptr, "%s %s has longitude %v, outside -180 to 180 degrees", where, quote(s), lon)
+		c.add(RuleGeoRange, reqs, at.ptr(), "%s %s has longitude %v, outside -180 to 180 degrees", at.where(), quote(s), lon)
 	}
 }
 
-func (c *checker) checkString(f *schema.Field, ptr, where string, reqs []string, s string) {
+func (c *checker) checkString(f *schema.Field, at *loc, reqs []string, s string) {
 	switch f.Name {
 	case "Hostname":
 		if s != "" && !isFQDN(s) {
-			c.add(RuleHostname, reqs, ptr, "%s %s is not a fully qualified domain name (labels of letters, digits and hyphens, at least two of them); an empty string may say it was looked up and not found", where, quote(s))
+			c.add(RuleHostname, reqs, at.ptr(), "%s %s is not a fully qualified domain name (labels of letters, digits and hyphens, at least two of them); an empty string may say it was looked up and not found", at.where(), quote(s))
 		}
 	case "TI":
 		attr, origin, ok := strings.Cut(s, ":")
 		if !ok || strings.TrimSpace(attr) == "" || strings.TrimSpace(origin) == "" {
-			c.add(RuleTIFormat, reqs, ptr, "%s %s is not written attribute:origin, e.g. IP:Dshield", where, quote(s))
+			c.add(RuleTIFormat, reqs, at.ptr(), "%s %s is not written attribute:origin, e.g. IP:Dshield", at.where(), quote(s))
 		}
 	case "CaptureZone":
 		if !json.Valid([]byte(s)) {
-			c.add(RuleCaptureZone, reqs, ptr, "%s is not a JSON text; the draft describes CaptureZone as a JSON-serialized string", where)
+			c.add(RuleCaptureZone, reqs, at.ptr(), "%s is not a JSON text; the draft describes CaptureZone as a JSON-serialized string", at.where())
 		}
 	}
 }
@@ -267,27 +275,27 @@ func isFQDN(s string) bool {
 
 // checkObject applies the rules about one class instance: the ext- pairs, and the
 // attachment's own consistency.
-func (c *checker) checkObject(cls *schema.Class, ptr string, obj map[string]any) {
+func (c *checker) checkObject(cls *schema.Class, at *loc, obj map[string]any) {
 	for _, f := range cls.Fields {
 		if f.Def.Extends == "" {
 			continue
 		}
-		c.checkExtension(cls, ptr, obj, f)
+		c.checkExtension(cls, at, obj, f)
 	}
 	switch cls.Name {
 	case "Attachment":
-		c.checkAttachment(ptr, obj)
-		c.checkAttachmentMedia(ptr, displayPath(pointerTokens(ptr)), obj)
+		c.checkAttachment(at, obj)
+		c.checkAttachmentMedia(at, obj)
 	case "Source":
-		c.checkProtocolOrder(ptr, obj)
+		c.checkProtocolOrder(at, obj)
 	case "Analyzer":
-		c.checkLocatable(ptr, obj)
+		c.checkLocatable(at, obj)
 	}
 }
 
 // checkExtension judges one ext-X field against X: ext-X carries data exactly when X holds
 // the ext-value keyword.
-func (c *checker) checkExtension(cls *schema.Class, ptr string, obj map[string]any, ext *schema.Field) {
+func (c *checker) checkExtension(cls *schema.Class, at *loc, obj map[string]any, ext *schema.Field) {
 	base, ok := cls.Field(ext.Def.Extends)
 	if !ok || base.Enum == nil {
 		return
@@ -320,17 +328,17 @@ func (c *checker) checkExtension(cls *schema.Class, ptr string, obj map[string]a
 	case []any:
 		extEmpty = len(x) == 0
 	}
-	owner := displayPath(pointerTokens(ptr))
+	owner := at.where()
 	if owner != "" {
 		owner += "."
 	}
 	reqs := ext.Requirements()
 	switch {
 	case hasExt && !selects:
-		c.add(RuleExtUnused, reqs, join(ptr, ext.Name), "%s%s is set but %s%s does not hold %s; an ext- field carries data only when its field selects %s",
+		c.add(RuleExtUnused, reqs, at.field(ext.Name).ptr(), "%s%s is set but %s%s does not hold %s; an ext- field carries data only when its field selects %s",
 			owner, ext.Name, owner, base.Name, quote(keyword), quote(keyword))
 	case selects && extEmpty:
-		c.add(RuleExtMissing, reqs, join(ptr, base.Name), "%s%s holds %s but %s%s, which should carry the value of the sender's own, is missing or empty",
+		c.add(RuleExtMissing, reqs, at.field(base.Name).ptr(), "%s%s holds %s but %s%s, which should carry the value of the sender's own, is missing or empty",
 			owner, base.Name, quote(keyword), owner, ext.Name)
 	}
 }

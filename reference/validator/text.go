@@ -3,6 +3,7 @@ package validator
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,7 +56,7 @@ func valueAt(v any, tokens []string) (any, bool) {
 func displayPath(tokens []string) string {
 	var b strings.Builder
 	for _, t := range tokens {
-		if _, err := strconv.Atoi(t); err == nil && b.Len() > 0 {
+		if isIndexToken(t) && b.Len() > 0 {
 			b.WriteString("[" + t + "]")
 			continue
 		}
@@ -65,6 +66,18 @@ func displayPath(tokens []string) string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+func isIndexToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 const maxQuoted = 60
@@ -229,4 +242,56 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// loc is where a value sits in a message: a chain of member names and array indices. Its
+// pointer and its display path are built only when a finding asks for them, so the rules
+// that find nothing allocate nothing for places.
+type loc struct {
+	parent *loc
+	name   string
+	index  int // when name is empty and parent is set
+}
+
+func (l *loc) field(name string) loc { return loc{parent: l, name: name} }
+
+func (l *loc) item(i int) loc { return loc{parent: l, index: i} }
+
+func (l loc) steps() []*loc {
+	var out []*loc
+	for s := &l; s != nil && s.parent != nil; s = s.parent {
+		out = append(out, s)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// ptr is the JSON Pointer of the place.
+func (l loc) ptr() string {
+	var b strings.Builder
+	for _, s := range l.steps() {
+		b.WriteByte('/')
+		if s.name != "" {
+			b.WriteString(escape(s.name))
+		} else {
+			b.WriteString(strconv.Itoa(s.index))
+		}
+	}
+	return b.String()
+}
+
+// where names the place for a person: Source[0].Port[1].
+func (l loc) where() string {
+	var b strings.Builder
+	for _, s := range l.steps() {
+		if s.name == "" {
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.name)
+	}
+	return b.String()
 }

@@ -33,6 +33,7 @@ var _ = describeRule("time.leap-second", validator.Error, validator.Warning, fun
 	r.reports("CreateTime is second 60 in the middle of a leap-second day", createdAt("2016-12-31T12:30:60Z"), "/CreateTime")
 	r.reports("CreateTime is 23:59:60+01:00, an hour before the leap second", createdAt("2016-12-31T23:59:60+01:00"), "/CreateTime")
 	r.reports("CreateTime is 23:59:60 UTC on the last day the table covers, which had none", createdAt("2026-12-31T23:59:60Z"), "/CreateTime")
+	r.reports("CreateTime is 23:59:60 UTC in the middle of a month after the table", createdAt("2030-03-15T23:59:60Z"), "/CreateTime")
 	r.ignores("CreateTime is the leap second 2016-12-31T23:59:60Z", createdAt("2016-12-31T23:59:60Z"))
 	r.ignores("CreateTime is the same leap second written 2017-01-01T00:59:60+01:00", createdAt("2017-01-01T00:59:60+01:00"))
 	r.ignores("CreateTime is the leap second 1972-06-30T23:59:60.5Z, the first", createdAt("1972-06-30T23:59:60.5Z"))
@@ -42,6 +43,7 @@ var _ = describeRule("time.leap-second-unverifiable", validator.Warning, validat
 	r.reports("CreateTime is 2030-06-30T23:59:60Z, after the leap-second table", createdAt("2030-06-30T23:59:60Z"), "/CreateTime")
 	r.ignores("CreateTime is a leap second the table lists", createdAt("2015-06-30T23:59:60Z"))
 	r.ignores("CreateTime is 2030-06-30T23:59:59Z", createdAt("2030-06-30T23:59:59Z"))
+	r.ignores("CreateTime is 23:59:60 UTC in the middle of a month after the table, which cannot be a leap second", createdAt("2030-03-15T23:59:60Z"))
 })
 
 var _ = describeRule("time.offset-unknown", validator.Warning, validator.Warning, func(r ruleSpec) {

@@ -115,7 +115,7 @@ var leapSeconds = map[string]bool{
 const leapSecondsKnownThrough = "2026-12-31"
 
 // checkTimestamp applies the strict rules to one TIMESTAMP value.
-func (c *checker) checkTimestamp(ptr, where string, reqs []string, s string) {
+func (c *checker) checkTimestamp(at *loc, reqs []string, s string) {
 	t, ok := parseTimestamp(s)
 	if !ok {
 		return // the schema's pattern has said what is wrong
@@ -132,41 +132,44 @@ func (c *checker) checkTimestamp(ptr, where string, reqs []string, s string) {
 		default:
 			what = fmt.Sprintf("%s has %d days", time.Month(t.month), daysIn(t.year, t.month))
 		}
-		c.add(RuleCalendar, reqs, ptr, "%s %s is not a calendar date: %s", where, quote(s), what)
+		c.add(RuleCalendar, reqs, at.ptr(), "%s %s is not a calendar date: %s", at.where(), quote(s), what)
 		return
 	}
 	if !t.hasOffset {
-		c.add(RuleOffsetMissing, reqs, ptr, "%s %s has no UTC offset; R4766-7.14 requires local time with its offset, e.g. %s+01:00 or %sZ", where, quote(s), s, s)
+		c.add(RuleOffsetMissing, reqs, at.ptr(), "%s %s has no UTC offset; R4766-7.14 requires local time with its offset, e.g. %s+01:00 or %sZ", at.where(), quote(s), s, s)
 	} else {
 		switch {
 		case t.unknownOffset:
-			c.add(RuleOffsetUnknown, reqs, ptr, "%s %s uses the offset -00:00, which RFC 3339 reserves for \"local offset unknown\"; R4766-7.14 asks for the local offset", where, quote(s))
+			c.add(RuleOffsetUnknown, reqs, at.ptr(), "%s %s uses the offset -00:00, which RFC 3339 reserves for \"local offset unknown\"; R4766-7.14 asks for the local offset", at.where(), quote(s))
 		case t.offsetMinutes < -12*60 || t.offsetMinutes > 14*60:
-			c.add(RuleOffsetRange, reqs, ptr, "%s %s has the offset %s, which no time zone uses (they range from -12:00 to +14:00)", where, quote(s), t.offsetText)
+			c.add(RuleOffsetRange, reqs, at.ptr(), "%s %s has the offset %s, which no time zone uses (they range from -12:00 to +14:00)", at.where(), quote(s), t.offsetText)
 		}
 	}
 	if t.second == 60 {
-		c.checkLeapSecond(ptr, where, reqs, s, t)
+		c.checkLeapSecond(at, reqs, s, t)
 	}
 }
 
-func (c *checker) checkLeapSecond(ptr, where string, reqs []string, s string, t timestamp) {
+func (c *checker) checkLeapSecond(at *loc, reqs []string, s string, t timestamp) {
 	if !t.hasOffset {
-		c.add(RuleLeapUnchecked, reqs, ptr, "%s %s has second 60, which can only be checked against the leap-second table with a UTC offset", where, quote(s))
+		c.add(RuleLeapUnchecked, reqs, at.ptr(), "%s %s has second 60, which can only be checked against the leap-second table with a UTC offset", at.where(), quote(s))
 		return
 	}
 	u := t.utc()
 	day := u.Format("2006-01-02")
 	if u.Hour() != 23 || u.Minute() != 59 {
-		c.add(RuleLeapSecond, reqs, ptr, "%s %s has second 60, but that is %s UTC, not 23:59:60, the only minute a leap second can end", where, quote(s), u.Format("15:04")+":60")
+		c.add(RuleLeapSecond, reqs, at.ptr(), "%s %s has second 60, but that is %s UTC, not 23:59:60, the only minute a leap second can end", at.where(), quote(s), u.Format("15:04")+":60")
 		return
 	}
 	switch {
 	case leapSeconds[day]:
+	case u.Day() != daysIn(u.Year(), int(u.Month())):
+		// Leap seconds end a month (ITU-R TF.460): a later day can be judged without the table.
+		c.add(RuleLeapSecond, reqs, at.ptr(), "%s %s names %s 23:59:60 UTC, but a leap second can only be inserted at the end of a month", at.where(), quote(s), day)
 	case day > leapSecondsKnownThrough:
-		c.add(RuleLeapUnchecked, reqs, ptr, "%s %s falls on a possible leap second (%s 23:59:60 UTC) later than the table idmefcheck knows (through %s); it cannot be checked", where, quote(s), day, leapSecondsKnownThrough)
+		c.add(RuleLeapUnchecked, reqs, at.ptr(), "%s %s falls on a possible leap second (%s 23:59:60 UTC) later than the table idmefcheck knows (through %s); it cannot be checked", at.where(), quote(s), day, leapSecondsKnownThrough)
 	default:
-		c.add(RuleLeapSecond, reqs, ptr, "%s %s names %s 23:59:60 UTC, but no leap second was inserted that day", where, quote(s), day)
+		c.add(RuleLeapSecond, reqs, at.ptr(), "%s %s names %s 23:59:60 UTC, but no leap second was inserted that day", at.where(), quote(s), day)
 	}
 }
 
