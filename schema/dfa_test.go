@@ -90,3 +90,33 @@ func TestDFARefusesUnanchoredPatterns(t *testing.T) {
 		t.Error("no automaton for an anchored pattern")
 	}
 }
+
+// The format automata must agree with their regexps (IsURI and IsEmail use them first).
+func TestFormatDFAsAgreeWithRegexps(t *testing.T) {
+	for name, pair := range map[string]struct {
+		d  *dfa
+		re *regexp.Regexp
+	}{"uri": {uriDFA(), uriPattern}, "email": {emailDFA(), emailPattern}} {
+		if pair.d == nil {
+			t.Fatalf("%s: no automaton", name)
+		}
+		samples := []string{"https://user@example.com:8080/a/b?c=d#e", "urn:cve:CVE-2013-2266", "mailto:a@b", "a.b+c@example.co.uk", `"q t"@x.org`, "x@[192.0.2.1]"}
+		alphabet := []byte("abcAZ09:/?#[]@!$&'()*+,;=-._~%\" \\")
+		rng := rand.New(rand.NewPCG(3, 4))
+		for i := 0; i < 300000; i++ {
+			s := []byte(samples[rng.IntN(len(samples))])
+			for k := rng.IntN(4); k >= 0; k-- {
+				j := rng.IntN(len(s) + 1)
+				if rng.IntN(2) == 0 && j < len(s) {
+					s[j] = alphabet[rng.IntN(len(alphabet))]
+				} else {
+					s = append(s[:j], append([]byte{alphabet[rng.IntN(len(alphabet))]}, s[j:]...)...)
+				}
+			}
+			got, ok := pair.d.match(string(s))
+			if ok && got != pair.re.MatchString(string(s)) {
+				t.Fatalf("%s: %q: automaton %v, regexp %v", name, s, got, !got)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The JSON Schema formats the IDMEFv2 schemas use, read as draft-04 defines them: "uri" is an
@@ -33,8 +34,23 @@ var (
 	ipvFuture = regexp.MustCompile(`^v[0-9A-Fa-f]+\.[` + unreserved + subDelims + `:]+$`)
 )
 
+// uriDFA and emailDFA run the patterns above as automata: URIs and addresses are checked on
+// every message, and the regexp engine is slow on these long alternations. Built once, on
+// first use, and never changed after.
+var (
+	uriDFA   = sync.OnceValue(func() *dfa { return compileDFA(uriPattern.String()) })
+	emailDFA = sync.OnceValue(func() *dfa { return compileDFA(emailPattern.String()) })
+)
+
 // IsURI reports whether s is an RFC 3986 URI (an absolute URI, optionally with a fragment).
 func IsURI(s string) bool {
+	if !strings.Contains(s, "[") { // without an IP literal there is nothing to extract
+		if d := uriDFA(); d != nil {
+			if matched, ok := d.match(s); ok {
+				return matched
+			}
+		}
+	}
 	m := uriPattern.FindStringSubmatch(s)
 	if m == nil {
 		return false
@@ -63,7 +79,14 @@ var emailPattern = regexp.MustCompile(`^(?:` + atext + `+(?:\.` + atext + `+)*|"
 
 // IsEmail reports whether s is an RFC 5322 addr-spec: a dot-atom or quoted local part, "@",
 // and a dot-atom domain or a domain literal.
-func IsEmail(s string) bool { return emailPattern.MatchString(s) }
+func IsEmail(s string) bool {
+	if d := emailDFA(); d != nil {
+		if matched, ok := d.match(s); ok {
+			return matched
+		}
+	}
+	return emailPattern.MatchString(s)
+}
 
 // formatCheckers adapts the checks to the signature jsonschema/v5 wants; values that are
 // not strings pass, as the specification says of formats.

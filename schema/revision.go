@@ -28,17 +28,20 @@ type Class struct {
 
 // Field is a class attribute in one revision.
 type Field struct {
-	Def      *FieldDef
-	Owner    *Class
-	Name     string
-	List     bool     // the field holds a JSON array of Type or Class
-	Type     *TypeDef // the data type of the field or of its items; nil for aggregates
-	Class    *Class   // the aggregate class of the field or of its items; nil otherwise
-	Enum     *EnumDef // for ENUM types
-	Values   []string // the keywords this revision accepts, for ENUM and VERSION types
-	Required bool
-	Minimum  string // JSON number literal, "" for none
-	Maximum  string
+	Def    *FieldDef
+	Owner  *Class
+	Name   string
+	List   bool     // the field holds a JSON array of Type or Class
+	Type   *TypeDef // the data type of the field or of its items; nil for aggregates
+	Class  *Class   // the aggregate class of the field or of its items; nil otherwise
+	Enum   *EnumDef // for ENUM types
+	Values []string // the keywords this revision accepts, for ENUM and VERSION types
+	// ExtKeyword is the keyword that selects the field's ext- companion (ext-value, or
+	// Other.ext-value for the 2.D.V07/V08 Alert categories), "" when the enumeration has none.
+	ExtKeyword string
+	Required   bool
+	Minimum    string // JSON number literal, "" for none
+	Maximum    string
 }
 
 // Model returns the model the revision belongs to.
@@ -201,6 +204,11 @@ func (m *Model) resolveField(rev *Revision, c *Class, fd *FieldDef, byEnum map[s
 			f.Values = rev.enums[e.Name]
 			if len(f.Values) == 0 {
 				return nil, fmt.Errorf("enumeration %s has no keyword in %s", e.Name, rev.Version)
+			}
+			for _, v := range f.Values {
+				if v == "ext-value" || strings.HasSuffix(v, ".ext-value") {
+					f.ExtKeyword = v
+				}
 			}
 		case "VERSION":
 			f.Values = []string{rev.Version}

@@ -61,13 +61,14 @@ func (c *checker) classNames() string {
 	return s
 }
 
-func (c *checker) checkAggregation(obj map[string]any) {
-	list, ok := obj["AggrCondition"].([]any)
-	if !ok {
+func (c *checker) checkAggregation(obj val) {
+	list := obj.member("AggrCondition")
+	if list.kind() != '[' {
 		return
 	}
-	for i, item := range list {
-		p, ok := item.(string)
+	for it := list.items(); it.next(); {
+		i := it.i
+		p, ok := it.v.str()
 		if !ok {
 			continue
 		}
@@ -75,12 +76,10 @@ func (c *checker) checkAggregation(obj map[string]any) {
 			c.add(RuleAggrPath, nil, "/AggrCondition/"+strconv.Itoa(i), "AggrCondition[%d] %s %s", i, quote(p), problem)
 		}
 	}
-	if len(list) == 0 {
+	if list.length() == 0 {
 		return
 	}
-	_, hasStart := obj["StartTime"]
-	_, hasEnd := obj["EndTime"]
-	if !hasStart || !hasEnd {
+	if !obj.has("StartTime") || !obj.has("EndTime") {
 		c.add(RuleAggrWindow, nil, "/AggrCondition", "the alert aggregates events (AggrCondition) but does not give the window in both StartTime and EndTime")
 	}
 }

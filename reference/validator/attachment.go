@@ -34,12 +34,14 @@ var hashFunctions = map[string]func() hash.Hash{
 
 // checkAttachment judges one attachment: its encoding, whether its content decodes, and
 // whether Hash and Size agree with the content.
-func (c *checker) checkAttachment(at *loc, obj map[string]any) {
+func (c *checker) checkAttachment(at loc, obj val) {
 	encoding := "json"
-	if e, ok := obj["ContentEncoding"].(string); ok {
-		switch strings.ToLower(e) {
-		case "json", "base64":
-			encoding = strings.ToLower(e)
+	if e, ok := obj.member("ContentEncoding").str(); ok {
+		switch {
+		case strings.EqualFold(e, "json"), strings.EqualFold(e, "base64"):
+			if strings.EqualFold(e, "base64") {
+				encoding = "base64"
+			}
 			if e != encoding {
 				// Section 4.2 writes "JSON" while 5.7 defines "json": accept both, say so.
 				c.add(RuleAttachEncCase, nil, at.field("ContentEncoding").ptr(), "%s.ContentEncoding %s is written in capitals; the draft defines %s (section 4.2's example says JSON, section 5.7 json)", at.where(), quote(e), quote(encoding))
@@ -49,28 +51,26 @@ func (c *checker) checkAttachment(at *loc, obj map[string]any) {
 			return
 		}
 	}
-	content, hasContent := obj["Content"]
-	if !hasContent {
-		return
-	}
+	content := obj.member("Content")
 	var raw []byte // the content before encoding, when it has a byte form
-	switch x := content.(type) {
-	case string:
+	switch content.kind() {
+	case '"':
+		x, _ := content.str()
 		if encoding == "base64" {
-			b, err := decodeBase64(x)
+			b, err := c.decodeBase64(x)
 			if err != nil {
 				c.add(RuleAttachBase64, nil, at.field("Content").ptr(), "%s.Content is not Base64 (RFC 4648), though ContentEncoding says base64: %v", at.where(), err)
 				return
 			}
 			raw = b
 		} else {
-			if !json.Valid([]byte(x)) {
+			if !json.Valid(unsafeBytes(x)) {
 				c.add(RuleAttachJSON, nil, at.field("Content").ptr(), "%s.Content is a string that is not a JSON text, though the encoding is json (ContentEncoding absent or json); binary or plain text needs ContentEncoding base64", at.where())
 				return
 			}
-			raw = []byte(x)
+			raw = unsafeBytes(x)
 		}
-	case map[string]any:
+	case '{':
 		if encoding == "base64" {
 			c.add(RuleAttachBase64, nil, at.field("Content").ptr(), "%s.Content is a JSON object, though ContentEncoding says base64", at.where())
 		}
@@ -78,70 +78,106 @@ func (c *checker) checkAttachment(at *loc, obj map[string]any) {
 	default:
 		return
 	}
-	if hashes, ok := obj["Hash"].([]any); ok {
-		for i, h := range hashes {
-			if s, ok := h.(string); ok {
-				c.checkHash(at, i, s, raw)
-			}
+	for it := obj.member("Hash").items(); it.next(); {
+		if s, ok := it.v.str(); ok {
+			c.checkHash(at, it.i, s, raw)
 		}
 	}
-	if n, ok := obj["Size"].(json.Number); ok {
-		if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() && r.Num().Cmp(big.NewInt(int64(len(raw)))) != 0 {
-			c.add(RuleAttachSize, nil, at.field("Size").ptr(), "%s.Size says %s bytes but the content is %d bytes (counted after decoding)", at.where(), quoteValue(n), len(raw))
-		}
+	if n, ok := obj.member("Size").num(); ok && !sizeIs(n, len(raw)) {
+		c.add(RuleAttachSize, nil, at.field("Size").ptr(), "%s.Size says %s bytes but the content is %d bytes (counted after decoding)", at.where(), quoteValue(n), len(raw))
 	}
 }
 
-func decodeBase64(s string) ([]byte, error) {
+// sizeIs reports whether a Size literal states exactly n; literals that are not integers
+// are the schema's business and count as agreeing.
+func sizeIs(n json.Number, size int) bool {
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return i == int64(size)
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	return !ok || !r.IsInt() || r.Num().Cmp(big.NewInt(int64(size))) == 0
+}
+
+// decodeBase64 decodes into the checker's buffer, reused across the attachments of a
+// message.
+func (c *checker) decodeBase64(s string) ([]byte, error) {
 	// RFC 4648 section 3.1 forbids line breaks unless a specification allows them; the draft
 	// does not, but MIME-wrapped Base64 is common enough to accept quietly.
-	s = strings.NewReplacer("\r", "", "\n", "").Replace(s)
-	return base64.StdEncoding.Strict().DecodeString(s)
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.NewReplacer("\r", "", "\n", "").Replace(s)
+	}
+	need := base64.StdEncoding.DecodedLen(len(s))
+	if cap(c.buf) < need {
+		c.buf = make([]byte, need)
+	}
+	n, err := base64.StdEncoding.Strict().Decode(c.buf[:need], unsafeBytes(s))
+	return c.buf[:n], err
 }
 
 // checkHash judges Hash[i] of the attachment at at.
-func (c *checker) checkHash(at *loc, i int, s string, raw []byte) {
-	hashes := at.field("Hash")
-	item := hashes.item(i)
+func (c *checker) checkHash(at loc, i int, s string, raw []byte) {
+	item := func() loc { return at.field("Hash").item(i) }
 	fn, hexDigest, ok := strings.Cut(s, ":")
 	if !ok {
 		return
 	}
-	key := strings.ReplaceAll(strings.ToLower(fn), "-", "")
+	key := hashKey(fn)
 	if key == "md5" || key == "sha1" {
-		c.add(RuleAttachWeakHash, nil, item.ptr(), "%s.Hash[%d] uses %s; the draft recommends a SHA-2 or SHA-3 function", at.where(), i, fn)
+		c.add(RuleAttachWeakHash, nil, item().ptr(), "%s.Hash[%d] uses %s; the draft recommends a SHA-2 or SHA-3 function", at.where(), i, fn)
 	}
-	newHash, known := hashFunctions[key]
-	if !known {
-		return // a function idmefcheck cannot compute: nothing to compare
+	var sum []byte
+	if key == "sha256" {
+		d := sha256.Sum256(raw) // the common case, without allocating
+		sum = d[:]
+	} else {
+		newHash, known := hashFunctions[key]
+		if !known {
+			return // a function idmefcheck cannot compute: nothing to compare
+		}
+		h := newHash()
+		h.Write(raw)
+		sum = h.Sum(nil)
 	}
-	h := newHash()
-	h.Write(raw)
-	sum := hex.EncodeToString(h.Sum(nil))
-	if !strings.EqualFold(sum, hexDigest) {
-		c.add(RuleAttachHash, nil, item.ptr(), "%s.Hash[%d] %s does not match the content, whose %s is %s (computed over the content before encoding)", at.where(), i, quote(s), fn, sum)
+	if !hexEqual(hexDigest, sum) {
+		c.add(RuleAttachHash, nil, item().ptr(), "%s.Hash[%d] %s does not match the content, whose %s is %s (computed over the content before encoding)", at.where(), i, quote(s), fn, hex.EncodeToString(sum))
 	}
+}
+
+// hexEqual compares hexadecimal digits, in either case, with bytes.
+func hexEqual(digits string, sum []byte) bool {
+	if len(digits) != 2*len(sum) {
+		return false
+	}
+	const hexd = "0123456789abcdef"
+	for i, b := range sum {
+		hi, lo := digits[2*i]|0x20, digits[2*i+1]|0x20 // lower-case letters; digits unchanged
+		if hi != hexd[b>>4] || lo != hexd[b&0xf] {
+			return false
+		}
+	}
+	return true
 }
 
 // checkAttachmentNames checks that attachment names are unique and that every reference
 // to an attachment names one.
-func (c *checker) checkAttachmentNames(obj map[string]any) {
-	names := map[string]int{}
-	if list, ok := obj["Attachment"].([]any); ok {
-		for i, a := range list {
-			ao, ok := a.(map[string]any)
-			if !ok {
-				continue
+func (c *checker) checkAttachmentNames(obj val) {
+	atts := obj.member("Attachment")
+	// Alerts carry a handful of attachments: a linear search allocates nothing.
+	named := func(name string, before int) (int, bool) {
+		for it := atts.items(); it.next() && (before < 0 || it.i < before); {
+			if n, ok := it.v.member("Name").str(); ok && n == name {
+				return it.i, true
 			}
-			name, ok := ao["Name"].(string)
-			if !ok {
-				continue
-			}
-			if first, dup := names[name]; dup {
-				c.add(RuleAttachDupName, nil, "/Attachment/"+strconv.Itoa(i)+"/Name", "Attachment[%d].Name %s is already the name of Attachment[%d]; names are unique within an alert", i, quote(name), first)
-				continue
-			}
-			names[name] = i
+		}
+		return 0, false
+	}
+	for it := atts.items(); it.next(); {
+		name, ok := it.v.member("Name").str()
+		if !ok {
+			continue
+		}
+		if first, dup := named(name, it.i); dup {
+			c.add(RuleAttachDupName, nil, "/Attachment/"+strconv.Itoa(it.i)+"/Name", "Attachment[%d].Name %s is already the name of Attachment[%d]; names are unique within an alert", it.i, quote(name), first)
 		}
 	}
 	for _, class := range []string{"Source", "Target", "Vector"} {
@@ -153,23 +189,33 @@ func (c *checker) checkAttachmentNames(obj map[string]any) {
 		if !ok {
 			continue
 		}
-		list, _ := obj[class].([]any)
-		for i, item := range list {
-			io, ok := item.(map[string]any)
-			if !ok {
-				continue
-			}
-			refs, _ := io["Attachment"].([]any)
-			for j, r := range refs {
-				s, ok := r.(string)
+		for it := obj.member(class).items(); it.next(); {
+			for rt := it.v.member("Attachment").items(); rt.next(); {
+				s, ok := rt.v.str()
 				if !ok {
 					continue
 				}
-				if _, found := names[s]; !found {
-					c.add(RuleAttachRef, ref.Requirements(), "/"+class+"/"+strconv.Itoa(i)+"/Attachment/"+strconv.Itoa(j),
-						"%s[%d].Attachment[%d] names %s, but the alert has no attachment of that name", class, i, j, quote(s))
+				if _, found := named(s, -1); !found {
+					c.add(RuleAttachRef, ref.Requirements(), "/"+class+"/"+strconv.Itoa(it.i)+"/Attachment/"+strconv.Itoa(rt.i),
+						"%s[%d].Attachment[%d] names %s, but the alert has no attachment of that name", class, it.i, rt.i, quote(s))
 				}
 			}
 		}
 	}
+}
+
+// hashKey normalises a hash function's name as hashFunctions spells it: lower case, no
+// hyphens, without allocating for names already in that form.
+func hashKey(fn string) string {
+	clean := true
+	for i := 0; i < len(fn); i++ {
+		if c := fn[i]; c == '-' || c >= 'A' && c <= 'Z' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return fn
+	}
+	return strings.ReplaceAll(strings.ToLower(fn), "-", "")
 }

@@ -1,7 +1,6 @@
 package validator
 
 import (
-	"encoding/json"
 	"math"
 	"math/big"
 	"strconv"
@@ -276,36 +275,6 @@ func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
 	c := &checker{v: v}
 	c.version = string([]byte(version)) // the tape's bytes are the caller's: copy what is kept
 	c.rev, _ = v.set.Model().Revision(c.version)
-	obj, _ := treeFromTape(t, 0).(map[string]any)
-	c.strict(obj)
+	c.strict(tapeVal(t, 0))
 	return c.result(), true
-}
-
-// treeFromTape builds the decoded form of a tape's value, as message.Decode would.
-func treeFromTape(t *message.Tape, i int) any {
-	toks := t.Tokens()
-	tk := toks[i]
-	switch tk.Kind {
-	case '{':
-		obj := make(map[string]any, tk.Len)
-		for k := i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
-			obj[t.Text(k)] = treeFromTape(t, k+1)
-		}
-		return obj
-	case '[':
-		arr := make([]any, 0, tk.Len)
-		for k := i + 1; k < int(tk.Next); k = int(toks[k].Next) {
-			arr = append(arr, treeFromTape(t, k))
-		}
-		return arr
-	case '"':
-		return t.Text(i)
-	case '0':
-		return json.Number(t.Raw(i))
-	case 't':
-		return true
-	case 'f':
-		return false
-	}
-	return nil
 }

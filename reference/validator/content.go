@@ -27,23 +27,21 @@ var tunnelProtocols = map[string]bool{
 }
 
 // checkProtocolOrder judges a stacked protocol list: lowest layer first (IDMEF2-5.5-3).
-func (c *checker) checkProtocolOrder(at *loc, obj map[string]any) {
-	list, ok := obj["Protocol"].([]any)
-	if !ok {
-		return
-	}
+func (c *checker) checkProtocolOrder(at loc, obj val) {
+	list := obj.member("Protocol")
 	prevLayer, prevName := 0, ""
-	for _, item := range list {
-		if s, ok := item.(string); ok && tunnelProtocols[strings.ToLower(s)] {
+	for it := list.items(); it.next(); {
+		if s, ok := it.v.str(); ok && tunnelProtocols[lowerASCII(s)] {
 			return
 		}
 	}
-	for i, item := range list {
-		s, ok := item.(string)
+	for it := list.items(); it.next(); {
+		i := it.i
+		s, ok := it.v.str()
 		if !ok {
 			continue
 		}
-		layer, known := protocolLayers[strings.ToLower(s)]
+		layer, known := protocolLayers[lowerASCII(s)]
 		if !known {
 			continue
 		}
@@ -68,22 +66,22 @@ var registeredTopLevel = map[string]bool{
 // ExternalURI instead. The draft gives no figure; 1 MiB is well above any alert's own data.
 const largeContent = 1 << 20
 
-func (c *checker) checkAttachmentMedia(at *loc, obj map[string]any) {
-	if ct, ok := obj["ContentType"].(string); ok {
+func (c *checker) checkAttachmentMedia(at loc, obj val) {
+	if ct, ok := obj.member("ContentType").str(); ok {
 		top, _, _ := strings.Cut(ct, "/")
-		if !registeredTopLevel[strings.ToLower(strings.TrimSpace(top))] {
+		if !registeredTopLevel[lowerASCII(strings.TrimSpace(top))] {
 			c.add(RuleMediaType, nil, at.field("ContentType").ptr(), "%s.ContentType %s has the top-level type %s, which IANA does not register; the draft prefers registered media types", at.where(), quote(ct), quote(top))
 		}
 	}
-	if s, ok := obj["Content"].(string); ok && len(s) > largeContent {
+	if s, ok := obj.member("Content").str(); ok && len(s) > largeContent {
 		c.add(RuleLargeContent, nil, at.field("Content").ptr(), "%s.Content embeds %d bytes; the draft recommends referencing large content with ExternalURI instead", at.where(), len(s))
 	}
 }
 
 // checkLocatable asks for more than a name: R4766-7.9 wants the analyzer found again later.
-func (c *checker) checkLocatable(at *loc, obj map[string]any) {
+func (c *checker) checkLocatable(at loc, obj val) {
 	for _, f := range []string{"IP", "Hostname", "Location", "GeoLocation", "UnLocation"} {
-		if _, ok := obj[f]; ok {
+		if obj.has(f) {
 			return
 		}
 	}
@@ -92,11 +90,21 @@ func (c *checker) checkLocatable(at *loc, obj map[string]any) {
 
 // checkImpact: R4766-7.7 asks every alert for the possible impact on the target. IDMEFv2 has
 // no impact field; Priority, defined from impact and urgency, is the nearest.
-func (c *checker) checkImpact(obj map[string]any) {
+func (c *checker) checkImpact(obj val) {
 	if _, ok := c.rev.Alert.Field("Priority"); !ok {
 		return
 	}
-	if _, ok := obj["Priority"]; !ok {
+	if !obj.has("Priority") {
 		c.add(RuleImpact, nil, "/Priority", "the alert has no Priority; R4766-7.7 asks every alert for the possible impact on the target, and IDMEFv2 carries it only in Priority (combining impact and urgency)")
 	}
+}
+
+// lowerASCII lower-cases ASCII letters, allocating only when there is one to change.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }

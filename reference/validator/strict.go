@@ -12,91 +12,100 @@ import (
 )
 
 // walk visits every class instance and every field value of the model present in the
-// message. Values of the wrong JSON type are visited too; visitors skip what they cannot
-// judge, the schema having reported it. at is where the object sits; the locations handed
-// to the visitors live on the stack and build their pointer only when a finding needs it.
-type visitor interface {
-	object(cls *schema.Class, at *loc, obj map[string]any)
-	value(f *schema.Field, at *loc, v any)
-}
-
-func walk(cls *schema.Class, at *loc, obj map[string]any, vis visitor) {
-	vis.object(cls, at, obj)
-	for _, f := range cls.Fields {
-		v, ok := obj[f.Name]
-		if !ok {
-			continue
-		}
-		fl := at.field(f.Name)
-		if f.List {
-			arr, ok := v.([]any)
-			if !ok {
-				continue
-			}
-			for i, item := range arr {
-				il := fl.item(i)
-				walkItem(f, &il, item, vis)
-			}
-			continue
-		}
-		walkItem(f, &fl, v, vis)
+// message, in one of two passes. Values of the wrong JSON type are visited too; the checks
+// skip what they cannot judge, the schema having reported it. at is where the object sits:
+// locations live on the stack (the calls here are static so that they do not escape) and
+// build their pointer only when a finding needs it.
+func (c *checker) walk(pass walkPass, cls *schema.Class, obj val) {
+	if pass == strictPass {
+		c.checkObject(cls, loc{c.path}, obj)
 	}
-}
-
-func walkItem(f *schema.Field, at *loc, v any, vis visitor) {
-	if f.Class != nil {
-		if o, ok := v.(map[string]any); ok {
-			walk(f.Class, at, o, vis)
+	if obj.tape != nil {
+		// On a tape, go through the members the object has (fewer than the class's fields,
+		// and no second search); a tape only reaches here once the schema found every
+		// member to be a field of the class.
+		for name, v := range obj.members() {
+			if f, ok := cls.Field(name); ok {
+				c.walkField(pass, f, v)
+			}
 		}
 		return
 	}
-	vis.value(f, at, v)
+	for _, f := range cls.Fields {
+		if v := obj.member(f.Name); v.ok {
+			c.walkField(pass, f, v)
+		}
+	}
+}
+
+func (c *checker) walkField(pass walkPass, f *schema.Field, v val) {
+	c.path = append(c.path, step{name: f.Name})
+	if f.List {
+		for it := v.items(); it.next(); {
+			c.path = append(c.path, step{index: it.i})
+			c.walkItem(pass, f, it.v)
+			c.path = c.path[:len(c.path)-1]
+		}
+	} else {
+		c.walkItem(pass, f, v)
+	}
+	c.path = c.path[:len(c.path)-1]
+}
+
+type walkPass uint8
+
+const (
+	strictPass  walkPass = iota // the strict rules
+	integerPass                 // draft-04 integers (the interpreter's path only)
+)
+
+func (c *checker) walkItem(pass walkPass, f *schema.Field, v val) {
+	if f.Class != nil {
+		if v.kind() == '{' {
+			c.walk(pass, f.Class, v)
+		}
+		return
+	}
+	if pass == strictPass {
+		c.checkValue(f, loc{c.path}, v)
+	} else {
+		c.checkInteger(f, loc{c.path}, v)
+	}
 }
 
 // integers applies draft-04's reading of "integer", a number written without fraction or
 // exponent, which jsonschema/v5 does not apply: it counts 443.0 as an integer.
-func (c *checker) integers(obj map[string]any) {
-	walk(c.rev.Alert, &loc{}, obj, integerVisitor{c})
-}
+func (c *checker) integers(obj val) { c.walk(integerPass, c.rev.Alert, obj) }
 
-type integerVisitor struct{ c *checker }
-
-func (integerVisitor) object(*schema.Class, *loc, map[string]any) {}
-
-func (iv integerVisitor) value(f *schema.Field, at *loc, v any) {
-	n, ok := v.(json.Number)
+func (c *checker) checkInteger(f *schema.Field, at loc, v val) {
+	n, ok := v.num()
 	if !ok || f.Type.Name != "INT" || !strings.ContainsAny(string(n), ".eE") {
 		return
 	}
 	if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() {
-		iv.c.add(RuleInteger, append(slices.Clone(f.Def.Req), "IDMEF2-3.2.1-1"), at.ptr(), "%s is written %s; INT values are written without fraction or exponent (an integer in JSON Schema draft-04), e.g. %s",
+		c.add(RuleInteger, append(slices.Clone(f.Def.Req), "IDMEF2-3.2.1-1"), at.ptr(), "%s is written %s; INT values are written without fraction or exponent (an integer in JSON Schema draft-04), e.g. %s",
 			at.where(), quoteValue(n), r.RatString())
 	}
 }
 
 // strict applies the rules no schema expresses. Under the official profile their findings
 // are warnings (see the rule table), so they are always computed.
-func (c *checker) strict(obj map[string]any) {
-	walk(c.rev.Alert, &loc{}, obj, strictVisitor{c})
+func (c *checker) strict(obj val) {
+	c.walk(strictPass, c.rev.Alert, obj)
 	c.checkAlert(obj)
 }
 
-type strictVisitor struct{ c *checker }
-
-func (sv strictVisitor) object(cls *schema.Class, at *loc, obj map[string]any) {
-	sv.c.checkObject(cls, at, obj)
-}
-
-func (sv strictVisitor) value(f *schema.Field, at *loc, v any) { sv.c.checkValue(f, at, v) }
-
-func (c *checker) checkValue(f *schema.Field, at *loc, v any) {
+func (c *checker) checkValue(f *schema.Field, at loc, v val) {
 	// Only some rules narrow their requirements to the field's (see citedRequirements); the
 	// others ignore reqs and cite their own.
 	reqs := f.Def.Req
-	switch x := v.(type) {
-	case string:
-		if !f.Type.Match(x) {
-			return // the schema's pattern has said what is wrong; saying it twice is noise
+	switch v.kind() {
+	case '"':
+		x, _ := v.str()
+		// The schema's pattern has said what is wrong with a value it refuses: saying it
+		// twice is noise. (A tape reaches here only when the schema found nothing.)
+		if v.tape == nil && !f.Type.Match(x) {
+			return
 		}
 		switch f.Type.Name {
 		case "TIMESTAMP":
@@ -110,7 +119,8 @@ func (c *checker) checkValue(f *schema.Field, at *loc, v any) {
 		case "STRING":
 			c.checkString(f, at, reqs, x)
 		}
-	case json.Number:
+	case '0':
+		x, _ := v.num()
 		switch f.Type.Name {
 		case "INT":
 			c.checkInt(f, at, reqs, x)
@@ -120,7 +130,24 @@ func (c *checker) checkValue(f *schema.Field, at *loc, v any) {
 	}
 }
 
-func (c *checker) checkInt(f *schema.Field, at *loc, reqs []string, n json.Number) {
+func (c *checker) checkInt(f *schema.Field, at loc, reqs []string, n json.Number) {
+	// Most integers fit an int64; big numbers take the exact path.
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil {
+		c.checkBigInt(f, at, reqs, n)
+		return
+	}
+	switch {
+	case f.Name == "Port" && (i <= 0 || i > 65535):
+		c.add(RulePortRange, reqs, at.ptr(), "%s %s is not a port: ports are from 1 to 65535", at.where(), quoteValue(n))
+	case f.Name == "Size" && i < 0:
+		c.add(RuleSizeRange, reqs, at.ptr(), "%s %s is negative; a size in bytes is zero or more", at.where(), quoteValue(n))
+	case i > 1<<53-1 || i < -(1<<53-1):
+		c.add(RulePrecision, reqs, at.ptr(), "%s %s is beyond ±(2^53−1), the integers every JSON parser represents exactly (RFC 8259 section 6)", at.where(), quoteValue(n))
+	}
+}
+
+func (c *checker) checkBigInt(f *schema.Field, at loc, reqs []string, n json.Number) {
 	r, ok := new(big.Rat).SetString(string(n))
 	if !ok || !r.IsInt() {
 		return
@@ -138,11 +165,11 @@ func (c *checker) checkInt(f *schema.Field, at *loc, reqs []string, n json.Numbe
 
 var maxSafeInteger = big.NewInt(1<<53 - 1)
 
-func (c *checker) checkFloat(f *schema.Field, at *loc, reqs []string, n json.Number) {
+func (c *checker) checkFloat(f *schema.Field, at loc, reqs []string, n json.Number) {
 	if strings.ContainsAny(string(n), "eE") {
 		c.add(RuleExponent, reqs, at.ptr(), "%s is written %s with an exponent; the FLOAT grammar of the drafts has none (write it as a plain decimal)", at.where(), quoteValue(n))
 	}
-	if f.Name == "Confidence" && f.Minimum == "" {
+	if f.Name == "Confidence" && f.Minimum == "" && !clearlyIn(string(n), 0, 1) {
 		r, ok := new(big.Rat).SetString(string(n))
 		if ok && (r.Sign() < 0 || r.Cmp(big.NewRat(1, 1)) > 0) {
 			c.add(RuleConfidence, reqs, at.ptr(), "%s %s is outside 0 to 1; %s's schema does not bound it but the drafts do", at.where(), quoteValue(n), c.rev.Version)
@@ -150,28 +177,34 @@ func (c *checker) checkFloat(f *schema.Field, at *loc, reqs []string, n json.Num
 	}
 }
 
-func (c *checker) checkUUID(f *schema.Field, at *loc, reqs []string, s string) {
+// clearlyIn reports whether a number literal is inside [lo, hi] by a margin no rounding
+// can cross; when it is not, the caller decides exactly.
+func clearlyIn(lit string, lo, hi float64) bool {
+	f, err := strconv.ParseFloat(lit, 64)
+	return err == nil && f > lo+1e-9 && f < hi-1e-9
+}
+
+func (c *checker) checkUUID(f *schema.Field, at loc, reqs []string, s string) {
 	if len(s) != 36 {
 		return
 	}
-	lower := strings.ToLower(s)
 	if f.Owner.Name == "Alert" && f.Name == "ID" {
-		switch lower {
-		case "00000000-0000-0000-0000-000000000000":
+		switch {
+		case strings.EqualFold(s, "00000000-0000-0000-0000-000000000000"):
 			c.add(RuleUUIDNil, reqs, at.ptr(), "ID is the nil UUID, which identifies nothing; each alert needs an identifier of its own")
 			return
-		case "ffffffff-ffff-ffff-ffff-ffffffffffff":
+		case strings.EqualFold(s, "ffffffff-ffff-ffff-ffff-ffffffffffff"):
 			c.add(RuleUUIDNil, reqs, at.ptr(), "ID is the max UUID (RFC 9562), which identifies nothing; each alert needs an identifier of its own")
 			return
 		}
 	}
 	// The version is the first digit of the third group, for the RFC 4122 variant (10xx).
-	if lower[14] == '4' && strings.ContainsRune("89ab", rune(lower[19])) {
+	if s[14] == '4' && strings.IndexByte("89abAB", s[19]) >= 0 {
 		c.add(RuleUUIDVersion4, reqs, at.ptr(), "%s %s is a version 4 (random) UUID; the draft asks generators not to use version 4, to lower the risk of collisions (version 7 or 1 instead)", at.where(), quote(s))
 	}
 }
 
-func (c *checker) checkIP(at *loc, reqs []string, s string) {
+func (c *checker) checkIP(at loc, reqs []string, s string) {
 	addr, zone, hasZone := strings.Cut(s, "%")
 	if hasZone {
 		c.add(RuleIPZone, reqs, at.ptr(), "%s %s carries the zone index %%%s, which is not part of an IPv6 address as RFC 4291 writes it; send the address alone", at.where(), quote(s), zone)
@@ -182,22 +215,34 @@ func (c *checker) checkIP(at *loc, reqs []string, s string) {
 			c.add(RuleIPSyntax, reqs, at.ptr(), "%s %s is not an IPv6 address in RFC 4291 text form", at.where(), quote(s))
 			return
 		}
-		if canon := a.String(); canon != addr {
-			c.add(RuleIPCanonical, reqs, at.ptr(), "%s %s is not written as RFC 5952 recommends; write %s", at.where(), quote(s), canon)
+		var buf [64]byte
+		if canon := a.AppendTo(buf[:0]); string(canon) != addr {
+			c.add(RuleIPCanonical, reqs, at.ptr(), "%s %s is not written as RFC 5952 recommends; write %s", at.where(), quote(s), string(canon))
 		}
 		return
 	}
-	for _, oct := range strings.Split(addr, ".") {
-		if len(oct) > 1 && oct[0] == '0' {
-			a, err := netip.ParseAddr(stripZeros(addr))
-			hint := ""
-			if err == nil {
-				hint = ", e.g. " + a.String()
+	if hasLeadingZero(addr) {
+		a, err := netip.ParseAddr(stripZeros(addr))
+		hint := ""
+		if err == nil {
+			hint = ", e.g. " + a.String()
+		}
+		c.add(RuleIPLeadingZero, reqs, at.ptr(), "%s %s has an octet with a leading zero, which some parsers read as octal; write octets without leading zeros%s", at.where(), quote(s), hint)
+	}
+}
+
+// hasLeadingZero reports whether a dotted-decimal address has an octet like 010.
+func hasLeadingZero(ip string) bool {
+	start := 0
+	for i := 0; i <= len(ip); i++ {
+		if i == len(ip) || ip[i] == '.' {
+			if i-start > 1 && ip[start] == '0' {
+				return true
 			}
-			c.add(RuleIPLeadingZero, reqs, at.ptr(), "%s %s has an octet with a leading zero, which some parsers read as octal; write octets without leading zeros%s", at.where(), quote(s), hint)
-			return
+			start = i + 1
 		}
 	}
+	return false
 }
 
 func stripZeros(ip string) string {
@@ -212,13 +257,14 @@ func stripZeros(ip string) string {
 	return strings.Join(parts, ".")
 }
 
-func (c *checker) checkGeo(at *loc, reqs []string, s string) {
-	parts := strings.Split(s, ",")
-	if len(parts) < 2 {
+func (c *checker) checkGeo(at loc, reqs []string, s string) {
+	first, rest, ok := strings.Cut(s, ",")
+	if !ok {
 		return
 	}
-	lat, err1 := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
-	lon, err2 := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
+	second, _, _ := strings.Cut(rest, ",")
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(first), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(second), 64)
 	if err1 != nil || err2 != nil {
 		return
 	}
@@ -230,7 +276,7 @@ func (c *checker) checkGeo(at *loc, reqs []string, s string) {
 	}
 }
 
-func (c *checker) checkString(f *schema.Field, at *loc, reqs []string, s string) {
+func (c *checker) checkString(f *schema.Field, at loc, reqs []string, s string) {
 	switch f.Name {
 	case "Hostname":
 		if s != "" && !isFQDN(s) {
@@ -242,7 +288,7 @@ func (c *checker) checkString(f *schema.Field, at *loc, reqs []string, s string)
 			c.add(RuleTIFormat, reqs, at.ptr(), "%s %s is not written attribute:origin, e.g. IP:Dshield", at.where(), quote(s))
 		}
 	case "CaptureZone":
-		if !json.Valid([]byte(s)) {
+		if !json.Valid(unsafeBytes(s)) {
 			c.add(RuleCaptureZone, reqs, at.ptr(), "%s is not a JSON text; the draft describes CaptureZone as a JSON-serialized string", at.where())
 		}
 	}
@@ -253,29 +299,36 @@ func isFQDN(s string) bool {
 	if len(s) > 253 {
 		return false
 	}
-	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
+	labels, start, lastDigits := 0, 0, true
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			continue
+		}
+		l := s[start:i]
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
-		for i := 0; i < len(l); i++ {
-			ch := l[i]
-			if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
+		lastDigits = true
+		for k := 0; k < len(l); k++ {
+			ch := l[k]
+			switch {
+			case ch >= '0' && ch <= '9':
+			case ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch == '-':
+				lastDigits = false
+			default:
 				return false
 			}
 		}
+		labels++
+		start = i + 1
 	}
 	// The last label of a domain name is never all digits; that would be an IPv4 address.
-	_, err := strconv.Atoi(labels[len(labels)-1])
-	return err != nil
+	return labels >= 2 && !lastDigits
 }
 
 // checkObject applies the rules about one class instance: the ext- pairs, and the
 // attachment's own consistency.
-func (c *checker) checkObject(cls *schema.Class, at *loc, obj map[string]any) {
+func (c *checker) checkObject(cls *schema.Class, at loc, obj val) {
 	for _, f := range cls.Fields {
 		if f.Def.Extends == "" {
 			continue
@@ -295,58 +348,59 @@ func (c *checker) checkObject(cls *schema.Class, at *loc, obj map[string]any) {
 
 // checkExtension judges one ext-X field against X: ext-X carries data exactly when X holds
 // the ext-value keyword.
-func (c *checker) checkExtension(cls *schema.Class, at *loc, obj map[string]any, ext *schema.Field) {
+func (c *checker) checkExtension(cls *schema.Class, at loc, obj val, ext *schema.Field) {
 	base, ok := cls.Field(ext.Def.Extends)
 	if !ok || base.Enum == nil {
 		return
 	}
-	keyword := ""
-	for _, v := range base.Values {
-		if v == "ext-value" || strings.HasSuffix(v, ".ext-value") {
-			keyword = v
-		}
-	}
+	keyword := base.ExtKeyword
 	if keyword == "" {
 		return
 	}
 	selects := false
-	switch x := obj[base.Name].(type) {
-	case string:
-		selects = x == keyword
-	case []any:
-		for _, item := range x {
-			if item == keyword {
+	bv := obj.member(base.Name)
+	switch bv.kind() {
+	case '"':
+		s, _ := bv.str()
+		selects = s == keyword
+	case '[':
+		for it := bv.items(); it.next(); {
+			if s, ok := it.v.str(); ok && s == keyword {
 				selects = true
 			}
 		}
 	}
-	extVal, hasExt := obj[ext.Name]
-	extEmpty := !hasExt
-	switch x := extVal.(type) {
-	case string:
-		extEmpty = x == ""
-	case []any:
-		extEmpty = len(x) == 0
+	ev := obj.member(ext.Name)
+	extEmpty := !ev.ok
+	switch ev.kind() {
+	case '"':
+		s, _ := ev.str()
+		extEmpty = s == ""
+	case '[':
+		extEmpty = ev.length() == 0
 	}
-	owner := at.where()
-	if owner != "" {
-		owner += "."
+	owner := func() string {
+		if w := at.where(); w != "" {
+			return w + "."
+		}
+		return ""
 	}
-	reqs := ext.Requirements()
 	switch {
-	case hasExt && !selects:
-		c.add(RuleExtUnused, reqs, at.field(ext.Name).ptr(), "%s%s is set but %s%s does not hold %s; an ext- field carries data only when its field selects %s",
-			owner, ext.Name, owner, base.Name, quote(keyword), quote(keyword))
+	case ev.ok && !selects:
+		o := owner()
+		c.add(RuleExtUnused, ext.Requirements(), at.field(ext.Name).ptr(), "%s%s is set but %s%s does not hold %s; an ext- field carries data only when its field selects %s",
+			o, ext.Name, o, base.Name, quote(keyword), quote(keyword))
 	case selects && extEmpty:
-		c.add(RuleExtMissing, reqs, at.field(base.Name).ptr(), "%s%s holds %s but %s%s, which should carry the value of the sender's own, is missing or empty",
-			owner, base.Name, quote(keyword), owner, ext.Name)
+		o := owner()
+		c.add(RuleExtMissing, ext.Requirements(), at.field(base.Name).ptr(), "%s%s holds %s but %s%s, which should carry the value of the sender's own, is missing or empty",
+			o, base.Name, quote(keyword), o, ext.Name)
 	}
 }
 
 // checkAlert applies the rules that relate fields across the message.
-func (c *checker) checkAlert(obj map[string]any) {
-	start, okS := obj["StartTime"].(string)
-	end, okE := obj["EndTime"].(string)
+func (c *checker) checkAlert(obj val) {
+	start, okS := obj.member("StartTime").str()
+	end, okE := obj.member("EndTime").str()
 	if okS && okE {
 		if cmp, ok := compareTimestamps(start, end); ok && cmp > 0 {
 			c.add(RuleTimeOrder, []string{"IDMEF2-5.2-8"}, "/EndTime", "EndTime %s is before StartTime %s; an event cannot end before it starts", quote(end), quote(start))
@@ -358,19 +412,15 @@ func (c *checker) checkAlert(obj map[string]any) {
 	c.checkAttachmentNames(obj)
 }
 
-func (c *checker) checkSelfReference(obj map[string]any) {
-	id, ok := obj["ID"].(string)
+func (c *checker) checkSelfReference(obj val) {
+	id, ok := obj.member("ID").str()
 	if !ok {
 		return
 	}
 	for _, name := range []string{"CorrelID", "PredID", "RelID"} {
-		list, ok := obj[name].([]any)
-		if !ok {
-			continue
-		}
-		for i, item := range list {
-			if s, ok := item.(string); ok && strings.EqualFold(s, id) {
-				c.add(RuleUUIDSelf, nil, "/"+name+"/"+strconv.Itoa(i), "%s[%d] %s is the alert's own ID (UUIDs compare case-insensitively); an alert cannot be its own predecessor, source or relative", name, i, quote(s))
+		for it := obj.member(name).items(); it.next(); {
+			if s, ok := it.v.str(); ok && strings.EqualFold(s, id) {
+				c.add(RuleUUIDSelf, nil, "/"+name+"/"+strconv.Itoa(it.i), "%s[%d] %s is the alert's own ID (UUIDs compare case-insensitively); an alert cannot be its own predecessor, source or relative", name, it.i, quote(s))
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package validator
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -244,32 +243,29 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// loc is where a value sits in a message: a chain of member names and array indices. Its
-// pointer and its display path are built only when a finding asks for them, so the rules
-// that find nothing allocate nothing for places.
-type loc struct {
-	parent *loc
-	name   string
-	index  int // when name is empty and parent is set
+// loc is where a value sits in a message: its path of member names and array indices. It
+// shares the walk's path stack, so passing one costs nothing; its pointer and display path
+// are built only when a finding asks for them. A loc is valid only during the call it is
+// passed to.
+type loc struct{ steps []step }
+
+type step struct {
+	name  string // a member name, or "" for an array index
+	index int
 }
 
-func (l *loc) field(name string) loc { return loc{parent: l, name: name} }
+func (l loc) field(name string) loc {
+	return loc{append(l.steps[:len(l.steps):len(l.steps)], step{name: name})}
+}
 
-func (l *loc) item(i int) loc { return loc{parent: l, index: i} }
-
-func (l loc) steps() []*loc {
-	var out []*loc
-	for s := &l; s != nil && s.parent != nil; s = s.parent {
-		out = append(out, s)
-	}
-	slices.Reverse(out)
-	return out
+func (l loc) item(i int) loc {
+	return loc{append(l.steps[:len(l.steps):len(l.steps)], step{index: i})}
 }
 
 // ptr is the JSON Pointer of the place.
 func (l loc) ptr() string {
 	var b strings.Builder
-	for _, s := range l.steps() {
+	for _, s := range l.steps {
 		b.WriteByte('/')
 		if s.name != "" {
 			b.WriteString(escape(s.name))
@@ -283,7 +279,7 @@ func (l loc) ptr() string {
 // where names the place for a person: Source[0].Port[1].
 func (l loc) where() string {
 	var b strings.Builder
-	for _, s := range l.steps() {
+	for _, s := range l.steps {
 		if s.name == "" {
 			b.WriteString("[" + strconv.Itoa(s.index) + "]")
 			continue

@@ -115,7 +115,7 @@ var leapSeconds = map[string]bool{
 const leapSecondsKnownThrough = "2026-12-31"
 
 // checkTimestamp applies the strict rules to one TIMESTAMP value.
-func (c *checker) checkTimestamp(at *loc, reqs []string, s string) {
+func (c *checker) checkTimestamp(at loc, reqs []string, s string) {
 	t, ok := parseTimestamp(s)
 	if !ok {
 		return // the schema's pattern has said what is wrong
@@ -150,7 +150,7 @@ func (c *checker) checkTimestamp(at *loc, reqs []string, s string) {
 	}
 }
 
-func (c *checker) checkLeapSecond(at *loc, reqs []string, s string, t timestamp) {
+func (c *checker) checkLeapSecond(at loc, reqs []string, s string, t timestamp) {
 	if !t.hasOffset {
 		c.add(RuleLeapUnchecked, reqs, at.ptr(), "%s %s has second 60, which can only be checked against the leap-second table with a UTC offset", at.where(), quote(s))
 		return

@@ -182,6 +182,8 @@ type checker struct {
 	version  string
 	rev      *schema.Revision
 	findings []Finding
+	buf      []byte // scratch for decoding attachments
+	path     []step // the walk's place in the message
 }
 
 // add records a finding of a rule on the value at pointer. reqs, when given, are the
@@ -223,8 +225,8 @@ func (c *checker) judgeValue(val any) {
 	c.v.engine.schemaFindings(c.rev, obj, func(rule string, reqs []string, pointer, msg string) {
 		c.addAt(rule, reqs, pointer, -1, msg)
 	})
-	c.integers(obj)
-	c.strict(obj)
+	c.integers(treeVal(obj))
+	c.strict(treeVal(obj))
 }
 
 // chooseRevision picks the revision to judge against: the forced one, or the message's own.
@@ -264,7 +266,12 @@ func sortFindings(fs []Finding) {
 		if c := comparePointers(a.Pointer, b.Pointer); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Rule, b.Rule)
+		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+			return c
+		}
+		// A total order: the compiled and the interpreted paths find things in different
+		// orders and must report them identically.
+		return strings.Compare(a.Message, b.Message)
 	})
 }
 
