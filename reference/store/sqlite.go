@@ -481,6 +481,22 @@ func (s *SQLite) Cursor(ctx context.Context, source string) (string, error) {
 	return c, nil
 }
 
+// SetCursor implements Store.
+func (s *SQLite) SetCursor(ctx context.Context, c Cursor) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: saving the cursor of %s: %w", c.Source, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if err := saveCursor(ctx, tx, &c); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: saving the cursor of %s: %w", c.Source, err)
+	}
+	return nil
+}
+
 // Count implements Store.
 func (s *SQLite) Count(ctx context.Context) (int64, error) {
 	var n int64

@@ -144,6 +144,8 @@ type Store interface {
 	Stats(ctx context.Context, groupBy string, f Filter) ([]Count, error)
 	// Cursor returns the saved pull cursor of source, "" when none.
 	Cursor(ctx context.Context, source string) (string, error)
+	// SetCursor saves a pull cursor on its own, durably (for messages refused, not stored).
+	SetCursor(ctx context.Context, c Cursor) error
 	// Count returns the number of records.
 	Count(ctx context.Context) (int64, error)
 	// Close commits what Put has queued, then releases the store. Put fails after Close.
