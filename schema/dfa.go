@@ -14,6 +14,7 @@ import (
 type dfa struct {
 	next   [][128]int32 // state × byte → state; -1 is the dead state
 	accept []bool
+	flat   []int32 // next laid out flat, state*128+byte, for the matching loop
 }
 
 // maxDFAStates bounds construction; a pattern needing more keeps to the regexp.
@@ -79,6 +80,10 @@ func compileDFA(expr string) *dfa {
 			}
 			d.next[from][c] = to
 		}
+	}
+	d.flat = make([]int32, 0, len(d.next)*128)
+	for _, row := range d.next {
+		d.flat = append(d.flat, row[:]...)
 	}
 	return d
 }
@@ -195,13 +200,14 @@ func (b *dfaBuilder) acceptsAtEnd(set []uint32) bool {
 // match runs the automaton; ok is false when s holds a non-ASCII byte, which the automaton
 // does not cover.
 func (d *dfa) match(s string) (matched, ok bool) {
+	flat := d.flat
 	state := int32(0)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x80 {
 			return false, false
 		}
-		state = d.next[state][c]
+		state = flat[int(state)<<7|int(c)]
 		if state < 0 {
 			return false, true
 		}

@@ -245,6 +245,9 @@ func (p *scanner) array(i, depth int) (int, bool) {
 func (p *scanner) str(i int) (end int, esc bool, ok bool) {
 	d := p.t.data
 	for j := i + 1; j < len(d); j++ {
+		if !strStop[d[j]] {
+			continue // the common case: an ordinary character
+		}
 		switch c := d[j]; {
 		case c == '"':
 			return j + 1, esc, true
@@ -281,6 +284,16 @@ func (p *scanner) str(i int) (end int, esc bool, ok bool) {
 	}
 	return len(d), false, false
 }
+
+// strStop marks the bytes that end a run of ordinary string characters: the quote, the
+// backslash and the control characters.
+var strStop = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 func hex4(d []byte, i int) (rune, bool) {
 	if i+4 > len(d) {

@@ -40,11 +40,13 @@ const (
 )
 
 type cClass struct {
+	def      *schema.Class
 	fields   map[string]*cField
 	required uint64 // a bit per required field
 }
 
 type cField struct {
+	def      *schema.Field
 	bit      uint64
 	list     bool
 	kind     fieldKind
@@ -73,10 +75,10 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 	if cc, ok := done[c.Name]; ok {
 		return cc
 	}
-	cc := &cClass{fields: map[string]*cField{}}
+	cc := &cClass{def: c, fields: map[string]*cField{}}
 	done[c.Name] = cc
 	for i, f := range c.Fields {
-		cf := &cField{bit: 1 << uint(i), list: f.List}
+		cf := &cField{def: f, bit: 1 << uint(i), list: f.List}
 		if f.Required {
 			cc.required |= cf.bit
 		}
@@ -117,13 +119,11 @@ func newBound(lit string) *bound {
 	return &bound{lit: lit, f: f}
 }
 
-// clean reports whether the schema of the revision finds nothing wrong with the tape's
-// message, reading integers as draft-04 does (no fraction, no exponent).
-func (cs *compiledSchemas) clean(alert *cClass, t *message.Tape) bool {
-	return checkObject(alert, t, 0)
-}
-
-func checkObject(c *cClass, t *message.Tape, i int) bool {
+// object checks the object at token i against its class and, as it goes, applies the
+// strict rules to what it has checked (they only add findings). It returns false at the
+// first thing the schema refuses: the caller then drops what was found and takes the
+// interpreter's path.
+func (c *checker) object(cl *cClass, t *message.Tape, i int) bool {
 	toks := t.Tokens()
 	tk := toks[i]
 	if tk.Kind != '{' {
@@ -131,40 +131,63 @@ func checkObject(c *cClass, t *message.Tape, i int) bool {
 	}
 	var seen uint64
 	for k := i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
-		f, ok := c.fields[string(t.Raw(k))] // the tape refuses escaped names
+		f, ok := cl.fields[unsafeString(t.Raw(k))] // the tape refuses escaped names
 		if !ok {
 			return false
 		}
 		seen |= f.bit
-		if !checkField(f, t, k+1) {
+		c.path = append(c.path, step{name: f.def.Name})
+		ok = c.field(f, t, k+1)
+		c.path = c.path[:len(c.path)-1]
+		if !ok {
 			return false
 		}
 	}
-	return seen&c.required == c.required
+	if seen&cl.required != cl.required {
+		return false
+	}
+	c.checkObject(cl.def, loc{c.path}, tapeVal(t, i))
+	return true
 }
 
-func checkField(f *cField, t *message.Tape, i int) bool {
+func (c *checker) field(f *cField, t *message.Tape, i int) bool {
 	if !f.list {
-		return checkItem(f, t, i)
+		return c.item(f, t, i)
 	}
 	toks := t.Tokens()
 	tk := toks[i]
 	if tk.Kind != '[' {
 		return false
 	}
+	n := 0
 	for k := i + 1; k < int(tk.Next); k = int(toks[k].Next) {
-		if !checkItem(f, t, k) {
+		c.path = append(c.path, step{index: n})
+		ok := c.item(f, t, k)
+		c.path = c.path[:len(c.path)-1]
+		if !ok {
 			return false
 		}
+		n++
 	}
 	return true
 }
 
+func (c *checker) item(f *cField, t *message.Tape, i int) bool {
+	if f.kind == kClass {
+		return c.object(f.class, t, i)
+	}
+	if !checkItem(f, t, i) {
+		return false
+	}
+	c.checkValue(f.def, loc{c.path}, tapeVal(t, i))
+	return true
+}
+
+// checkItem checks one value against its field's type, reading integers as draft-04 does (no
+// fraction, no exponent).
 func checkItem(f *cField, t *message.Tape, i int) bool {
 	tk := t.Tokens()[i]
 	switch f.kind {
-	case kClass:
-		return checkObject(f.class, t, i)
 	case kContent:
 		return tk.Kind == '{' || tk.Kind == '"'
 	case kString:
@@ -269,12 +292,15 @@ func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
 		}
 	}
 	alert, known := v.compiled.revs[version]
-	if !known || !checkObject(alert, t, 0) {
+	if !known {
 		return Result{}, false
 	}
 	c := &checker{v: v}
-	c.version = string([]byte(version)) // the tape's bytes are the caller's: copy what is kept
-	c.rev, _ = v.set.Model().Revision(c.version)
-	c.strict(tapeVal(t, 0))
+	c.rev, _ = v.set.Model().Revision(version)
+	c.version = c.rev.Version // not the tape's bytes, which are the caller's
+	if !c.object(alert, t, 0) {
+		return Result{}, false
+	}
+	c.checkAlert(tapeVal(t, 0))
 	return c.result(), true
 }
