@@ -155,8 +155,8 @@ func (x *exchange) serve() {
 func (x *exchange) readBody() ([]byte, int, error) {
 	lim := x.s.lim
 	rc := http.NewResponseController(x.w)
-	_ = rc.SetReadDeadline(time.Now().Add(lim.BodyTimeout)) // both HTTP/1.1 and HTTP/2 support it
-	defer rc.SetReadDeadline(time.Time{})                   //nolint:errcheck
+	// Both HTTP/1.1 and HTTP/2 support it; net/http sets the next request's deadlines itself.
+	_ = rc.SetReadDeadline(time.Now().Add(lim.BodyTimeout))
 	capHint := x.r.ContentLength
 	if capHint <= 0 || capHint > lim.MaxBody {
 		capHint = 4096
@@ -164,9 +164,15 @@ func (x *exchange) readBody() ([]byte, int, error) {
 	buf := bytes.NewBuffer(make([]byte, 0, capHint))
 	_, err := buf.ReadFrom(http.MaxBytesReader(x.w, x.r.Body, lim.MaxBody))
 	var tooLarge *http.MaxBytesError
-	switch {
-	case err == nil:
+	if err == nil {
 		return buf.Bytes(), 0, nil
+	}
+	if x.r.ProtoMajor == 1 {
+		// The rest of the body will not be read: close the connection after the answer,
+		// or net/http would try to drain the body first and wait on the slow client.
+		x.w.Header().Set("Connection", "close")
+	}
+	switch {
 	case errors.As(err, &tooLarge):
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("the message is more than the limit of %d bytes", lim.MaxBody)
 	case errors.Is(err, os.ErrDeadlineExceeded):
