@@ -14,7 +14,13 @@ import (
 type dfa struct {
 	next   [][128]int32 // state × byte → state; -1 is the dead state
 	accept []bool
-	flat   []int32 // next laid out flat, state*128+byte, for the matching loop
+	// The matching tables: bytes that every state treats alike share a class (a pattern
+	// uses a few dozen classes at most), so the transition table stays small enough for
+	// the processor's first-level cache. Non-ASCII bytes have a class of their own that
+	// leads to state -2.
+	class    [256]uint8
+	nclasses int
+	trans    []int32 // state*nclasses + class → state; -1 dead, -2 non-ASCII
 }
 
 // maxDFAStates bounds construction; a pattern needing more keeps to the regexp.
@@ -81,10 +87,7 @@ func compileDFA(expr string) *dfa {
 			d.next[from][c] = to
 		}
 	}
-	d.flat = make([]int32, 0, len(d.next)*128)
-	for _, row := range d.next {
-		d.flat = append(d.flat, row[:]...)
-	}
+	d.compress()
 	return d
 }
 
@@ -200,17 +203,47 @@ func (b *dfaBuilder) acceptsAtEnd(set []uint32) bool {
 // match runs the automaton; ok is false when s holds a non-ASCII byte, which the automaton
 // does not cover.
 func (d *dfa) match(s string) (matched, ok bool) {
-	flat := d.flat
+	trans, class, n := d.trans, &d.class, int32(d.nclasses)
 	state := int32(0)
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 {
-			return false, false
-		}
-		state = flat[int(state)<<7|int(c)]
+		state = trans[state*n+int32(class[s[i]])]
 		if state < 0 {
-			return false, true
+			return false, state == -1
 		}
 	}
 	return d.accept[state], true
+}
+
+// compress groups the bytes into classes and builds trans.
+func (d *dfa) compress() {
+	column := func(c int) string {
+		var b strings.Builder
+		for _, row := range d.next {
+			b.WriteString(strconv.Itoa(int(row[c])))
+			b.WriteByte(',')
+		}
+		return b.String()
+	}
+	ids := map[string]uint8{}
+	for c := 0; c < 128; c++ {
+		col := column(c)
+		id, ok := ids[col]
+		if !ok {
+			id = uint8(len(ids))
+			ids[col] = id
+		}
+		d.class[c] = id
+	}
+	nonASCII := uint8(len(ids))
+	for c := 128; c < 256; c++ {
+		d.class[c] = nonASCII
+	}
+	d.nclasses = len(ids) + 1
+	d.trans = make([]int32, len(d.next)*d.nclasses)
+	for s, row := range d.next {
+		for c := 0; c < 128; c++ {
+			d.trans[s*d.nclasses+int(d.class[c])] = row[c]
+		}
+		d.trans[s*d.nclasses+int(nonASCII)] = -2
+	}
 }

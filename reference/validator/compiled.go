@@ -43,6 +43,26 @@ type cClass struct {
 	def      *schema.Class
 	fields   map[string]*cField
 	required uint64 // a bit per required field
+	// byShape finds a field without hashing the whole name: fields are spread by name
+	// length, first and last byte, and the few sharing a slot are compared in full.
+	byShape [64][]*cField
+}
+
+func shapeOf(name string) int {
+	if name == "" {
+		return 0
+	}
+	return (len(name)*7 + int(name[0])*3 + int(name[len(name)-1])) & 63
+}
+
+// lookup returns the field called name, or nil.
+func (cl *cClass) lookup(name string) *cField {
+	for _, f := range cl.byShape[shapeOf(name)] {
+		if f.def.Name == name {
+			return f
+		}
+	}
+	return nil
 }
 
 type cField struct {
@@ -107,6 +127,7 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 		}
 		cf.min, cf.max = newBound(f.Minimum), newBound(f.Maximum)
 		cc.fields[f.Name] = cf
+		cc.byShape[shapeOf(f.Name)] = append(cc.byShape[shapeOf(f.Name)], cf)
 	}
 	return cc
 }
@@ -131,13 +152,13 @@ func (c *checker) object(cl *cClass, t *message.Tape, i int) bool {
 	}
 	var seen uint64
 	for k := i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
-		f, ok := cl.fields[unsafeString(t.Raw(k))] // the tape refuses escaped names
-		if !ok {
+		f := cl.lookup(unsafeString(t.Raw(k))) // the tape refuses escaped names
+		if f == nil {
 			return false
 		}
 		seen |= f.bit
 		c.path = append(c.path, step{name: f.def.Name})
-		ok = c.field(f, t, k+1)
+		ok := c.field(f, t, k+1)
 		c.path = c.path[:len(c.path)-1]
 		if !ok {
 			return false
