@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,7 +95,7 @@ type running struct {
 	srv   *manager.Server
 	store *store.SQLite
 	cfg   manager.Config
-	logs  *bytes.Buffer
+	logs  *lockedBuffer
 	dir   string
 }
 
@@ -151,22 +152,25 @@ func startManager(tweak func(*manager.Config)) *running {
 		Expect(srv.Shutdown(ctx)).To(Succeed())
 		Expect(st.Close()).To(Succeed())
 	})
-	return &running{srv: srv, store: st, cfg: cfg, logs: &logs.buf, dir: dir}
+	return &running{srv: srv, store: st, cfg: cfg, logs: logs, dir: dir}
 }
 
-// lockedBuffer serializes writes to a buffer read after the fact.
+// lockedBuffer collects the log; the manager writes to it while specs read it.
 type lockedBuffer struct {
-	mu  chan struct{}
+	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
-	if b.mu == nil {
-		b.mu = make(chan struct{}, 1)
-	}
-	b.mu <- struct{}{}
-	defer func() { <-b.mu }()
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // sender is the analyzer's push client; signing with the analyzer's key when signed.

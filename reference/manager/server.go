@@ -117,7 +117,7 @@ func (s *Server) serve(ln net.Listener, cfg *tls.Config, h http.Handler, name st
 	protocols.SetHTTP2(true) // over TLS only: UnencryptedHTTP2 (h2c) stays off
 	srv := &http.Server{
 		Handler:           h,
-		TLSConfig:         cfg,
+		TLSConfig:         cfg.Clone(), // ServeTLS configures HTTP/2 on it in place: one per server
 		ReadHeaderTimeout: s.lim.HeaderTimeout,
 		WriteTimeout:      s.lim.WriteTimeout,
 		IdleTimeout:       s.lim.IdleTimeout,

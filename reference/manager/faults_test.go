@@ -1,0 +1,90 @@
+package manager_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/idmefcheck/idmefcheck/reference/httpsig"
+	"github.com/idmefcheck/idmefcheck/reference/manager"
+	"github.com/idmefcheck/idmefcheck/reference/pki"
+)
+
+// Each fault switch makes the reference manager break one rule; these specs prove it does, so
+// that a conformance check run against the switch must fail.
+var _ = Describe("Faults", func() {
+	ctx := context.Background()
+	send := func(m *running, msg []byte) *manager.Answer {
+		a, err := sender(m, false, manager.SenderOptions{}).Send(ctx, msg)
+		Expect(err).NotTo(HaveOccurred())
+		return a
+	}
+
+	It("AcceptWithoutCommit answers 204 and stores nothing", Label("IDMEF2T-4.3-21"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.AcceptWithoutCommit = true })
+		Expect(send(m, alert(newID())).Status).To(Equal(http.StatusNoContent))
+		Expect(m.count()).To(BeZero())
+	})
+
+	It("ServerErrorOnInvalid answers 500 to an invalid message", Label("IDMEF2T-4.3-20"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.ServerErrorOnInvalid = true })
+		Expect(send(m, []byte(`{"Version":"2.D.V08"}`)).Status).To(Equal(http.StatusInternalServerError))
+	})
+
+	It("SkipValidation stores an invalid message", Label("IDMEF2T-4.3-20"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.SkipValidation = true })
+		Expect(send(m, bytes.Replace(alert(newID()), []byte("+01:00"), nil, 1)).Status).To(Equal(http.StatusNoContent))
+		Expect(m.count()).To(BeEquivalentTo(1))
+	})
+
+	It("SkipDedup stores a repeat again", Label("R4766-6.8"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.SkipDedup = true })
+		msg := alert(newID())
+		send(m, msg)
+		send(m, msg)
+		Expect(m.count()).To(BeEquivalentTo(2))
+	})
+
+	It("AcceptTLS12 completes a TLS 1.2 handshake", Label("IDMEF2T-4.5.1-2"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.AcceptTLS12 = true })
+		Expect(tlsDial(m.srv.Addrs()[0].String(), world.analyzer, func(c *tls.Config) { c.MinVersion, c.MaxVersion = tls.VersionTLS12, tls.VersionTLS12 })).To(Succeed())
+	})
+
+	It("SkipClientCertCheck takes an alert from a certificate of another CA", Label("IDMEF2T-4.5.3-1"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.SkipClientCertCheck = true })
+		Expect(tlsDial(m.srv.Addrs()[0].String(), world.bad[pki.OtherCA], nil)).To(Succeed())
+		Expect(tlsDial(m.srv.Addrs()[0].String(), world.bad[pki.Wildcard], nil)).To(Succeed())
+	})
+
+	It("No405 answers 404 to GET", Label("IDMEF2T-4.3-10"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.No405 = true })
+		res, _ := do(client(world.analyzer, false), http.MethodGet, m.url("/"), "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusNotFound))
+		Expect(res.Header.Get("Allow")).To(BeEmpty())
+	})
+
+	It("SkipSignatureCheck takes an alert signed by an unknown key", Label("R4766-6.6"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.SkipSignatureCheck = true })
+		s := sender(m, false, manager.SenderOptions{})
+		s.Signer = &httpsig.Signer{KeyID: "nobody", Private: world.managerKey.Private}
+		s.Manager = nil
+		a, err := s.Send(ctx, alert(newID()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.Status).To(Equal(http.StatusNoContent))
+	})
+
+	It("are off in the zero value: the same requests are refused", func() {
+		m := startManager(nil)
+		s := sender(m, false, manager.SenderOptions{})
+		s.Signer = &httpsig.Signer{KeyID: "nobody", Private: world.managerKey.Private}
+		s.Manager = nil
+		a, err := s.Send(ctx, alert(newID()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.Status).To(Equal(http.StatusForbidden))
+		Expect(a.Problem.Reason).To(Equal("signature-unknown-key"))
+	})
+})
