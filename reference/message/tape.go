@@ -66,6 +66,11 @@ func (t *Tape) Parse(data []byte, lim Limits) bool {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) || !utf8.Valid(data) {
 		return false
 	}
+	// Every token takes at least one byte: with room for len(data) tokens, push never grows
+	// the slice.
+	if cap(t.toks) < len(data)+1 {
+		t.toks = make([]Token, 0, len(data)+1)
+	}
 	p := scanner{t: t}
 	i := p.ws(0)
 	i, ok := p.value(i, 1)
@@ -91,8 +96,10 @@ func (p *scanner) ws(i int) int {
 }
 
 func (p *scanner) push(tk Token) int {
-	p.t.toks = append(p.t.toks, tk)
-	return len(p.t.toks) - 1
+	n := len(p.t.toks)
+	p.t.toks = p.t.toks[:n+1]
+	p.t.toks[n] = tk
+	return n
 }
 
 // value reads one value at i (no leading white space) at nesting depth; it returns the

@@ -178,33 +178,66 @@ type job struct {
 	data []byte
 }
 
+// batch is a run of messages handed to a worker at once: channel operations and
+// allocations are then paid per batch, not per message.
+type batch struct {
+	seq  int
+	jobs []job
+	out  []outcome
+}
+
+const (
+	batchMessages = 64
+	batchBytes    = 1 << 20
+)
+
 // runPipeline reads messages, validates them on `workers` goroutines and hands the outcomes
-// to emit in input order. Memory stays bounded: at most a few messages per worker are in
-// flight.
+// to emit in input order. Memory stays bounded: at most two batches per worker are in
+// flight, each of at most batchMessages messages or batchBytes bytes (or one larger message).
 func runPipeline(ctx context.Context, v *validator.Validator, r *message.Reader, ndjson bool, workers int, emit func(outcome)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan job, 2*workers)
-	results := make(chan outcome, 2*workers)
+	batches := make(chan *batch, 2*workers)
+	results := make(chan *batch, 2*workers)
 	readErr := make(chan error, 1)
 	go func() {
-		defer close(jobs)
+		defer close(batches)
+		b := &batch{}
+		size := 0
+		send := func() bool {
+			if len(b.jobs) == 0 {
+				return true
+			}
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return false
+			}
+			b, size = &batch{seq: b.seq + 1}, 0
+			return true
+		}
 		for seq := 0; ; seq++ {
 			it, err := r.Next()
 			if errors.Is(err, io.EOF) {
+				if !send() {
+					readErr <- ctx.Err()
+					return
+				}
 				readErr <- nil
 				return
 			}
 			if err != nil {
+				send()
 				readErr <- err
 				return
 			}
-			j := job{seq: seq, item: it, data: append([]byte(nil), it.Data...)}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				readErr <- ctx.Err()
-				return
+			b.jobs = append(b.jobs, job{seq: seq, item: it, data: append([]byte(nil), it.Data...)})
+			size += len(it.Data)
+			if len(b.jobs) >= batchMessages || size >= batchBytes {
+				if !send() {
+					readErr <- ctx.Err()
+					return
+				}
 			}
 		}
 	}()
@@ -212,8 +245,12 @@ func runPipeline(ctx context.Context, v *validator.Validator, r *message.Reader,
 	for range workers {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			for j := range jobs {
-				results <- judgeJob(v, j, ndjson)
+			for b := range batches {
+				b.out = make([]outcome, len(b.jobs))
+				for i, j := range b.jobs {
+					b.out[i] = judgeJob(v, j, ndjson)
+				}
+				results <- b
 			}
 		}()
 	}
@@ -223,17 +260,19 @@ func runPipeline(ctx context.Context, v *validator.Validator, r *message.Reader,
 		}
 		close(results)
 	}()
-	pending := map[int]outcome{}
+	pending := map[int]*batch{}
 	next := 0
-	for oc := range results {
-		pending[oc.seq] = oc
+	for b := range results {
+		pending[b.seq] = b
 		for {
-			o, ok := pending[next]
+			nb, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
-			emit(o)
+			for _, o := range nb.out {
+				emit(o)
+			}
 			next++
 		}
 	}
