@@ -121,6 +121,14 @@ var _ = Describe("idmefcheck validate", func() {
 		Expect(code).To(Equal(0))
 	})
 
+	It("gives the same findings with --engine interpreter", func() {
+		p := writeFile(dir, "s.ndjson", valid+"\n"+noOffset+"\n"+`{"Version":"2.D.V08","Priority":"high"}`+"\n")
+		_, compiled, _ := run("", "validate", "--format", "json", p)
+		_, interpreted, _ := run("", "validate", "--format", "json", "--engine", "interpreter", p)
+		Expect(interpreted).To(Equal(compiled))
+		Expect(compiled).To(ContainSubstring("schema.enum"))
+	})
+
 	It("judges against --version whatever the message says", func() {
 		code, stdout, _ := run(valid, "validate", "--version", "2.D.V07")
 		Expect(code).To(Equal(1))
@@ -180,6 +188,7 @@ var _ = Describe("idmefcheck validate", func() {
 		Entry("a format", "--format", "xml"),
 		Entry("a size", "--max-size", "0"),
 		Entry("a job count", "--jobs", "0"),
+		Entry("an engine", "--engine", "jit"),
 	)
 })
 

@@ -48,6 +48,10 @@ per line:
 "version" is the revision judged against (null when none could be chosen), "requirement" lists
 catalogue IDs; the summary then goes to standard error.
 
+--engine interpreter runs the schemas with the jsonschema/v5 interpreter only, instead of the
+checks compiled from them; the findings are the same (a differential test holds them to it), only
+slower. It is there to diagnose.
+
 Exit codes: 0 every message valid; 1 at least one message invalid; 2 bad flags, or an input
 that could not be read (the other inputs are still validated and reported).`,
 		Setup: func(fs *pflag.FlagSet) RunFunc {
@@ -58,13 +62,14 @@ that could not be read (the other inputs are still validated and reported).`,
 			fs.StringVar(&o.version, "version", "", "judge every message against this revision (e.g. 2.D.V08), whatever its Version says")
 			fs.IntVar(&o.maxSize, "max-size", message.DefaultLimits().MaxBytes, "largest message accepted, in bytes; longer ones are reported invalid without being held in memory")
 			fs.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "messages validated in parallel")
+			fs.StringVar(&o.engine, "engine", validator.EngineCompiled, "compiled (checks compiled from the schemas, the default) or interpreter (jsonschema/v5 only, for diagnosis); both give the same findings")
 			return o.run
 		},
 	}
 }
 
 type validateOptions struct {
-	profile, format, version string
+	profile, format, version, engine string
 	ndjson                   bool
 	maxSize, jobs            int
 }
@@ -94,7 +99,10 @@ func (o *validateOptions) run(ctx context.Context, env *Env, args []string) erro
 	}
 	lim := message.DefaultLimits()
 	lim.MaxBytes = o.maxSize
-	v, err := validator.New(set, validator.Options{Profile: profile, Version: o.version, Limits: lim})
+	if o.engine != validator.EngineCompiled && o.engine != validator.EngineInterpreter {
+		return usageError("--engine %q: want compiled or interpreter", o.engine)
+	}
+	v, err := validator.New(set, validator.Options{Profile: profile, Version: o.version, Limits: lim, Engine: o.engine})
 	if err != nil {
 		return err
 	}
