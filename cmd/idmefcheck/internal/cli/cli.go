@@ -77,6 +77,9 @@ func Commands() []*Command {
 		validateCommand(),
 		rulesCommand(),
 		catalogCommand(),
+		managerCommand(),
+		pkiCommand(),
+		sendCommand(),
 		versionCommand(),
 		helpCommand(),
 	}
