@@ -30,14 +30,27 @@ demo: build
 	@$(BIN) validate --profile official vectors/samples/*.json vectors/samples/*.ndjson > $(OUT)/demo-official.txt; \
 		status=$$?; tail -n 1 $(OUT)/demo-official.txt; test $$status -le 1
 
-# Benchmarks: validation throughput and allocations, one core and all cores.
-# benchstat-ready output lands in out/bench.txt; docs/performance.md records the figures.
+# Benchmarks: validation throughput and allocations of both engines, one core and all cores,
+# set beside ajv (installed from npm into out/ajv) on the same messages; then the stream
+# throughput and peak memory of `idmefcheck validate --ndjson` over 100,000 messages.
+# The figures land in out/; docs/performance.md records them.
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+AJV_DIR   := $(OUT)/ajv
 
-bench:
+bench: build
 	@mkdir -p $(OUT)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 6 -cpu 1,2 ./reference/validator/ | tee $(OUT)/bench.txt
+	$(GO) test -run '^$$' -bench 'Validate' -benchmem -benchtime $(BENCHTIME) -count 6 -cpu 1,2 ./reference/validator/ | tee $(OUT)/bench.txt
 	$(GO) run $(BENCHSTAT) $(OUT)/bench.txt
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		[ -d $(AJV_DIR)/node_modules/ajv-draft-04 ] || npm install --silent --no-audit --no-fund --prefix $(AJV_DIR) ajv@8 ajv-formats@3 ajv-draft-04@1; \
+		NODE_PATH=$(AJV_DIR)/node_modules node reference/validator/testdata/ajv-bench.mjs schema/idmefv2 reference/validator/testdata/bench/*.json > $(OUT)/ajv.json && \
+		$(GO) run ./reference/validator/internal/bench report $(OUT)/bench.txt $(OUT)/ajv.json; \
+	else echo "node and npm not found: no ajv comparison"; fi
+	$(GO) run ./reference/validator/internal/bench stream reference/validator/testdata/bench/2.D.V08-valid.json 100000 > $(OUT)/stream.ndjson
+	@for jobs in 1 2; do \
+		/usr/bin/time -f "jobs=$$jobs: %e s wall, peak RSS %M KiB" $(BIN) validate --ndjson --jobs $$jobs $(OUT)/stream.ndjson | tail -n 1; \
+	done
+	@GOMAXPROCS=1 /usr/bin/time -f "GOMAXPROCS=1: %e s wall, peak RSS %M KiB" $(BIN) validate --ndjson --jobs 1 $(OUT)/stream.ndjson | tail -n 1
 
 # Runs every fuzz target for FUZZTIME each.
 fuzz:
