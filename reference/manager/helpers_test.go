@@ -18,7 +18,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gleak"
+	"github.com/onsi/gomega/types"
 	"golang.org/x/net/http2"
 
 	"github.com/idmefcheck/idmefcheck/reference/httpsig"
@@ -259,3 +261,5 @@ func tlsDial(addr string, cred *pki.Credential, mutate func(*tls.Config)) error 
 	_, err = c.Read(make([]byte, 1))
 	return err
 }
+
+func gbytesSay(re string) types.GomegaMatcher { return gbytes.Say(re) }
