@@ -46,6 +46,7 @@ func startBinary(bin, dir string) *process {
 		"--listen", "127.0.0.1:0", "--log-level", "info")
 	s, err := gexec.Start(cmd, nil, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { s.Kill().Wait(startTimeout) }) // a failed spec must not leave it running
 	Eventually(s.Err).WithTimeout(startTimeout).Should(gbytesSay(`"msg":"manager started"`))
 	m := listeningRE.FindSubmatch(s.Err.Contents())
 	Expect(m).NotTo(BeNil())

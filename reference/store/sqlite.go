@@ -38,6 +38,7 @@ type SQLiteOptions struct {
 // that a 2xx means the alert survives both. Group commit pays for the extra fsync.
 type SQLite struct {
 	w, r   *sql.DB
+	stmts  map[string]*sql.Stmt // the committer's statements, prepared once
 	opts   SQLiteOptions
 	in     chan *putReq
 	mu     sync.RWMutex // guards closed against Put racing Close
@@ -54,6 +55,16 @@ type putReq struct {
 type putResp struct {
 	res PutResult
 	err error
+}
+
+// writeSQL are the statements the committer runs for every alert, prepared once: parsing them
+// for each alert cost more than executing them.
+var writeSQL = map[string]string{
+	"lookup":   `SELECT seq, digest FROM alerts WHERE analyzer = ? AND id_key = ? ORDER BY seq LIMIT 1`,
+	"insert":   `INSERT INTO alerts (analyzer, id_key, id, dup, digest, received, create_time, priority, analyzer_name, analyzer_id, fields, evidence, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	"category": `INSERT INTO alert_categories (seq, category) VALUES (?, ?)`,
+	"ip":       `INSERT INTO alert_ips (seq, role, ip) VALUES (?, ?, ?)`,
+	"cursor":   `INSERT INTO pull_cursors (source, cursor, updated) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated`,
 }
 
 const schemaSQL = `
@@ -119,7 +130,16 @@ func OpenSQLite(path string, opts SQLiteOptions) (*SQLite, error) {
 		return nil, fmt.Errorf("store: opening %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &SQLite{w: w, r: r, opts: opts, in: make(chan *putReq, opts.QueueSize), done: make(chan struct{})}
+	s := &SQLite{w: w, r: r, opts: opts, in: make(chan *putReq, opts.QueueSize), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
+	for name, q := range writeSQL {
+		st, err := w.Prepare(q)
+		if err != nil {
+			w.Close()
+			r.Close()
+			return nil, fmt.Errorf("store: preparing %s: %w", name, err)
+		}
+		s.stmts[name] = st
+	}
 	go s.commitLoop()
 	return s, nil
 }
@@ -156,6 +176,9 @@ func (s *SQLite) Close() error {
 	close(s.in)
 	s.mu.Unlock()
 	<-s.done
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	return errors.Join(s.w.Close(), s.r.Close())
 }
 
@@ -214,6 +237,7 @@ func (s *SQLite) commitTx(batch []*putReq) ([]PutResult, []*Record, error) {
 		return nil, nil, fmt.Errorf("store: beginning a transaction: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	w := &txw{ctx: ctx, tx: tx, stmts: s.stmts}
 	results := make([]PutResult, len(batch))
 	var stored []*Record
 	inBatch := map[[2]string]keyState{}
@@ -223,7 +247,7 @@ func (s *SQLite) commitTx(batch []*putReq) ([]PutResult, []*Record, error) {
 		if !rec.AllowDuplicate {
 			st, ok := inBatch[k]
 			if !ok {
-				err := tx.QueryRow(`SELECT seq, digest FROM alerts WHERE analyzer = ? AND id_key = ? ORDER BY seq LIMIT 1`, k[0], k[1]).Scan(&st.seq, &st.digest)
+				err := w.stmt("lookup").QueryRow(k[0], k[1]).Scan(&st.seq, &st.digest)
 				switch {
 				case err == nil:
 					ok = true
@@ -237,14 +261,14 @@ func (s *SQLite) commitTx(batch []*putReq) ([]PutResult, []*Record, error) {
 					results[i].Outcome = Duplicate
 				}
 				if rec.Cursor != nil {
-					if err := saveCursor(ctx, tx, rec.Cursor); err != nil {
+					if err := w.saveCursor(rec.Cursor); err != nil {
 						return nil, nil, err
 					}
 				}
 				continue
 			}
 		}
-		seq, err := insert(ctx, tx, rec)
+		seq, err := w.insert(rec)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -259,7 +283,27 @@ func (s *SQLite) commitTx(batch []*putReq) ([]PutResult, []*Record, error) {
 	return results, stored, nil
 }
 
-func insert(ctx context.Context, tx *sql.Tx, rec *Record) (int64, error) {
+// txw writes in one transaction with the committer's prepared statements.
+type txw struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+	bound map[string]*sql.Stmt
+}
+
+func (w *txw) stmt(name string) *sql.Stmt {
+	if st, ok := w.bound[name]; ok {
+		return st
+	}
+	if w.bound == nil {
+		w.bound = map[string]*sql.Stmt{}
+	}
+	st := w.tx.StmtContext(w.ctx, w.stmts[name])
+	w.bound[name] = st
+	return st
+}
+
+func (w *txw) insert(rec *Record) (int64, error) {
 	fields, err := json.Marshal(rec.Fields)
 	if err != nil {
 		return 0, fmt.Errorf("store: %w", err)
@@ -276,9 +320,7 @@ func insert(ctx context.Context, tx *sql.Tx, rec *Record) (int64, error) {
 	if rec.AllowDuplicate {
 		dup = int(time.Now().UnixNano() & 0x7fffffffffff)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO alerts (analyzer, id_key, id, dup, digest, received, create_time, priority, analyzer_name, analyzer_id, fields, evidence, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rec.Analyzer, strings.ToLower(rec.ID), rec.ID, dup, rec.Digest[:], rec.Received.UTC().UnixNano(), ct,
+	res, err := w.stmt("insert").Exec(rec.Analyzer, strings.ToLower(rec.ID), rec.ID, dup, rec.Digest[:], rec.Received.UTC().UnixNano(), ct,
 		rec.Fields.Priority, rec.Fields.AnalyzerName, rec.Fields.AnalyzerID, string(fields), string(ev), rec.Raw)
 	if err != nil {
 		return 0, fmt.Errorf("store: inserting %s %q: %w", rec.Analyzer, rec.ID, err)
@@ -288,28 +330,27 @@ func insert(ctx context.Context, tx *sql.Tx, rec *Record) (int64, error) {
 		return 0, fmt.Errorf("store: %w", err)
 	}
 	for _, c := range rec.Fields.Categories {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO alert_categories (seq, category) VALUES (?, ?)`, seq, c); err != nil {
+		if _, err := w.stmt("category").Exec(seq, c); err != nil {
 			return 0, fmt.Errorf("store: inserting categories of %q: %w", rec.ID, err)
 		}
 	}
 	for role, ips := range map[string][]string{"source": rec.Fields.SourceIPs, "target": rec.Fields.TargetIPs} {
 		for _, ip := range ips {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_ips (seq, role, ip) VALUES (?, ?, ?)`, seq, role, CanonicalIP(ip)); err != nil {
+			if _, err := w.stmt("ip").Exec(seq, role, CanonicalIP(ip)); err != nil {
 				return 0, fmt.Errorf("store: inserting addresses of %q: %w", rec.ID, err)
 			}
 		}
 	}
 	if rec.Cursor != nil {
-		if err := saveCursor(ctx, tx, rec.Cursor); err != nil {
+		if err := w.saveCursor(rec.Cursor); err != nil {
 			return 0, err
 		}
 	}
 	return seq, nil
 }
 
-func saveCursor(ctx context.Context, tx *sql.Tx, c *Cursor) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO pull_cursors (source, cursor, updated) VALUES (?, ?, ?)
-		ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated`, c.Source, c.Value, time.Now().UnixNano())
+func (w *txw) saveCursor(c *Cursor) error {
+	_, err := w.stmt("cursor").Exec(c.Source, c.Value, time.Now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: saving the cursor of %s: %w", c.Source, err)
 	}
@@ -488,7 +529,7 @@ func (s *SQLite) SetCursor(ctx context.Context, c Cursor) error {
 		return fmt.Errorf("store: saving the cursor of %s: %w", c.Source, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if err := saveCursor(ctx, tx, &c); err != nil {
+	if err := (&txw{ctx: ctx, tx: tx, stmts: s.stmts}).saveCursor(&c); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
