@@ -63,7 +63,7 @@ func ParseAllowList(name string, data []byte) (*AllowList, error) {
 		if line == "" {
 			continue
 		}
-		if fp, ok := strings.CutPrefix(line, "sha256:"); ok {
+		if kind, fp, ok := strings.Cut(line, ":"); ok && strings.EqualFold(kind, "sha256") {
 			fp = strings.ToLower(strings.ReplaceAll(fp, ":", ""))
 			if b, err := hex.DecodeString(fp); err != nil || len(b) != 32 {
 				return nil, fmt.Errorf("transport: allow-list %s: entry %q: want 64 hex digits after sha256:", name, line)

@@ -253,7 +253,7 @@ Exit codes: 0 every message answered 2xx; 1 some message refused or unanswered; 
 							detail := firstLine(a.Problem.Error)
 							if len(a.Problem.Findings) > 0 {
 								f := a.Problem.Findings[0]
-								detail += fmt.Sprintf(" (%d findings; first: %s %s: %s)", len(a.Problem.Findings), f.Rule, f.Pointer, f.Message)
+								detail += fmt.Sprintf(" (%s; first: %s %s: %s)", plural(len(a.Problem.Findings), "finding"), f.Rule, f.Pointer, f.Message)
 							}
 							fmt.Fprintf(env.Stdout, "%s: %d %s: %s\n", m.name, a.Status, a.Problem.Reason, detail)
 						case a.Status >= 300:
