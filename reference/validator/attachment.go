@@ -50,6 +50,8 @@ func (c *checker) checkAttachment(at loc, obj val) {
 			c.add(RuleAttachEncoding, []string{"IDMEF2-5.7-6"}, at.field("ContentEncoding").ptr(), "%s.ContentEncoding %s is not an encoding the draft defines (json or base64)", at.where(), quote(e))
 			return
 		}
+	} else if obj.has("ContentEncoding") {
+		return // not a string: the schema has said so, and the content's encoding is unknown
 	}
 	content := obj.member("Content")
 	var raw []byte // the content before encoding, when it has a byte form

@@ -59,6 +59,8 @@ var _ = describeRule("attachment.encoding-case", validator.Warning, validator.Wa
 var _ = describeRule("attachment.content-json", validator.Error, validator.Warning, func(r ruleSpec) {
 	r.reports("Base64 content has no ContentEncoding", v08().del("/Attachment/0/ContentEncoding").bytes(), "/Attachment/0/Content")
 	r.reports("plain text content says json", v08().set("/Attachment/0/ContentEncoding", "json").set("/Attachment/0/Content", "SYN scan").del("/Attachment/0/Hash").del("/Attachment/0/Size").bytes(), "/Attachment/0/Content")
+	r.ignores("ContentEncoding is a number, which the schema reports, so the content's encoding is unknown",
+		v08().set("/Attachment/0/ContentEncoding", num("64")).bytes())
 	r.ignores("a string content is a JSON text", v08().del("/Attachment/0/ContentEncoding").set("/Attachment/0/Content", `{"flags":"S"}`).del("/Attachment/0/Hash").set("/Attachment/0/Size", num("13")).bytes())
 })
 

@@ -140,100 +140,130 @@ func newBound(lit string) *bound {
 	return &bound{lit: lit, f: f}
 }
 
-// object checks the object at token i against its class and, as it goes, applies the
-// strict rules to what it has checked (they only add findings). It returns false at the
-// first thing the schema refuses: the caller then drops what was found and takes the
-// interpreter's path.
-func (c *checker) object(cl *cClass, t *message.Tape, i int) bool {
+// object checks the object at token i against its class and reports, worded as the
+// interpreter words them, what the schema refuses; as it goes it applies the strict rules to
+// what it visits, in the same way the interpreter's path does.
+func (c *checker) object(cl *cClass, t *message.Tape, i int) {
 	toks := t.Tokens()
-	tk := toks[i]
-	if tk.Kind != '{' {
-		return false
-	}
+	obj := tapeVal(t, i)
+	at := loc{c.path}
 	var seen uint64
-	for k := i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
+	unknown := false
+	for k := i + 1; k < int(toks[i].Next); k = int(toks[k+1].Next) {
 		f := cl.lookup(unsafeString(t.Raw(k))) // the tape refuses escaped names
 		if f == nil {
-			return false
+			unknown = true
+			continue
 		}
 		seen |= f.bit
 		c.path = append(c.path, step{name: f.def.Name})
-		ok := c.field(f, t, k+1)
+		c.field(f, t, k+1)
 		c.path = c.path[:len(c.path)-1]
-		if !ok {
-			return false
-		}
 	}
 	if seen&cl.required != cl.required {
-		return false
+		c.words().required(cl.def, at, obj)
 	}
-	c.checkObject(cl.def, loc{c.path}, tapeVal(t, i))
-	return true
+	if unknown {
+		c.words().unknownFields(cl.def, at, obj)
+	}
+	c.checkObject(cl.def, at, obj)
 }
 
-func (c *checker) field(f *cField, t *message.Tape, i int) bool {
+func (c *checker) field(f *cField, t *message.Tape, i int) {
 	if !f.list {
-		return c.item(f, t, i)
+		c.item(f, t, i, false)
+		return
 	}
 	toks := t.Tokens()
-	tk := toks[i]
-	if tk.Kind != '[' {
-		return false
+	if toks[i].Kind != '[' {
+		c.words().wrongType(f.def, false, loc{c.path}, tapeVal(t, i))
+		return
 	}
 	n := 0
-	for k := i + 1; k < int(tk.Next); k = int(toks[k].Next) {
+	for k := i + 1; k < int(toks[i].Next); k = int(toks[k].Next) {
 		c.path = append(c.path, step{index: n})
-		ok := c.item(f, t, k)
+		c.item(f, t, k, true)
 		c.path = c.path[:len(c.path)-1]
-		if !ok {
-			return false
-		}
 		n++
 	}
-	return true
 }
 
-func (c *checker) item(f *cField, t *message.Tape, i int) bool {
-	if f.kind == kClass {
-		return c.object(f.class, t, i)
-	}
-	if !checkItem(f, t, i) {
-		return false
-	}
-	c.checkValue(f.def, loc{c.path}, tapeVal(t, i))
-	return true
-}
-
-// checkItem checks one value against its field's type, reading integers as draft-04 does (no
-// fraction, no exponent).
-func checkItem(f *cField, t *message.Tape, i int) bool {
-	tk := t.Tokens()[i]
+// item checks one value against its field's type, as jsonschema/v5 reads draft-04 plus
+// schema.integer: an integral 443.0 is an integer to jsonschema/v5, which schema.integer then
+// refuses; 443.5 is no integer to either.
+func (c *checker) item(f *cField, t *message.Tape, i int, inList bool) {
+	v := tapeVal(t, i)
+	at := loc{c.path}
+	kind := t.Tokens()[i].Kind
+	wrongType := func() { c.words().wrongType(f.def, inList, at, v) }
 	switch f.kind {
+	case kClass:
+		if kind != '{' {
+			wrongType()
+			return
+		}
+		c.object(f.class, t, i)
+		return
 	case kContent:
-		return tk.Kind == '{' || tk.Kind == '"'
+		if kind != '{' && kind != '"' {
+			wrongType()
+		}
 	case kString:
-		return tk.Kind == '"'
+		if kind != '"' {
+			wrongType()
+		}
 	case kInt:
-		return tk.Kind == '0' && isIntegerLiteral(t.Raw(i))
+		switch {
+		case kind != '0':
+			wrongType()
+		case !isIntegerLiteral(t.Raw(i)):
+			if r, ok := new(big.Rat).SetString(string(t.Raw(i))); ok && r.IsInt() {
+				c.checkInteger(f.def, at, v)
+			} else {
+				wrongType()
+			}
+		}
 	case kNumber:
-		return tk.Kind == '0' && inBounds(f, t.Raw(i))
-	}
-	if tk.Kind != '"' {
-		return false
-	}
-	s := t.Text(i)
-	switch f.kind {
+		if kind != '0' {
+			wrongType()
+		} else if !inBounds(f, t.Raw(i)) {
+			kw := "maximum"
+			if f.min != nil && !exactBounds(&cField{min: f.min}, string(t.Raw(i))) {
+				kw = "minimum"
+			}
+			c.words().outOfRange(kw, f.def, at, v)
+		}
 	case kVersion:
-		return s == f.version
+		if s, ok := v.str(); !ok || s != f.version {
+			c.words().notInEnum(f.def, at, v)
+		}
 	case kEnum:
-		_, ok := f.enum[s]
-		return ok
-	case kPattern:
-		return f.typ.Match(s)
-	case kFormat:
-		return formatOK(f.typ.Format, s)
+		s, ok := v.str()
+		if _, known := f.enum[s]; !ok || !known {
+			c.words().notInEnum(f.def, at, v)
+		}
+	case kPattern, kFormat:
+		if kind != '"' {
+			wrongType()
+			return
+		}
+		s, _ := v.str()
+		if f.kind == kPattern && !f.typ.Match(s) {
+			c.words().syntax("pattern", f.def, at, v)
+			return // the strict rules skip what the pattern refuses
+		}
+		if f.kind == kFormat && !formatOK(f.typ.Format, s) {
+			c.words().syntax("format", f.def, at, v)
+		}
 	}
-	return false
+	c.checkMatched(f.def, at, v)
+}
+
+// words is the schema wording, reporting into this checker.
+func (c *checker) words() schemaWords {
+	return schemaWords{rev: c.rev, report: func(rule string, reqs []string, pointer, msg string) {
+		c.addAt(rule, reqs, pointer, -1, msg)
+	}}
 }
 
 func isIntegerLiteral(b []byte) bool {
@@ -319,9 +349,7 @@ func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
 	c := &checker{v: v}
 	c.rev, _ = v.set.Model().Revision(version)
 	c.version = c.rev.Version // not the tape's bytes, which are the caller's
-	if !c.object(alert, t, 0) {
-		return Result{}, false
-	}
+	c.object(alert, t, 0)
 	c.checkAlert(tapeVal(t, 0))
 	return c.result(), true
 }

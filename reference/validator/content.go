@@ -63,11 +63,14 @@ var registeredTopLevel = map[string]bool{
 }
 
 // largeContent is the size above which embedded content draws the recommendation to use
-// ExternalURI instead. The draft gives no figure; 1 MiB is well above any alert's own data.
-const largeContent = 1 << 20
+// ExternalURI instead. The draft gives no figure; 256 KiB is a hundred times an alert's own
+// data, and a fortieth of the 8 MiB a message may take.
+const largeContent = 256 << 10
 
 func (c *checker) checkAttachmentMedia(at loc, obj val) {
-	if ct, ok := obj.member("ContentType").str(); ok {
+	// A value outside the MEDIATYPE syntax has no top-level type to judge; the schema's
+	// pattern has said what is wrong.
+	if ct, ok := obj.member("ContentType").str(); ok && c.isMediaType(ct) {
 		top, _, _ := strings.Cut(ct, "/")
 		if !registeredTopLevel[lowerASCII(strings.TrimSpace(top))] {
 			c.add(RuleMediaType, nil, at.field("ContentType").ptr(), "%s.ContentType %s has the top-level type %s, which IANA does not register; the draft prefers registered media types", at.where(), quote(ct), quote(top))
@@ -76,6 +79,11 @@ func (c *checker) checkAttachmentMedia(at loc, obj val) {
 	if s, ok := obj.member("Content").str(); ok && len(s) > largeContent {
 		c.add(RuleLargeContent, nil, at.field("Content").ptr(), "%s.Content embeds %d bytes; the draft recommends referencing large content with ExternalURI instead", at.where(), len(s))
 	}
+}
+
+func (c *checker) isMediaType(s string) bool {
+	t, ok := c.rev.Model().Type("MEDIATYPE")
+	return !ok || t.Match(s)
 }
 
 // checkLocatable asks for more than a name: R4766-7.9 wants the analyzer found again later.

@@ -18,7 +18,7 @@ func WithSchemaFailure(v *Validator, keyword, instance string) *Validator {
 type failingEngine struct{ keyword, instance string }
 
 func (e failingEngine) schemaFindings(rev *schema.Revision, v any, report reportFunc) {
-	t := &translator{rev: rev, root: v, report: report}
+	t := &translator{words: schemaWords{rev: rev, report: report}, root: v}
 	t.translate(&jsonschema.ValidationError{
 		KeywordLocation:  "/properties/Analyzer/" + e.keyword,
 		InstanceLocation: e.instance,

@@ -40,12 +40,13 @@ var _ = describeRule("protocol.order", validator.Error, validator.Warning, func(
 var _ = describeRule("attachment.media-type", validator.Warning, validator.Warning, func(r ruleSpec) {
 	r.reports("Attachment[0].ContentType has an unregistered top-level type", v08().set("/Attachment/0/ContentType", "x-capture/pcap").bytes(), "/Attachment/0/ContentType")
 	r.ignores("Attachment[0].ContentType is text/plain", v08().bytes())
+	r.ignores("Attachment[0].ContentType is no media type at all, which the schema reports", v08().set("/Attachment/0/ContentType", ".pcap").bytes())
 	r.ignores("Attachment[0].ContentType is a vendor subtype of application", v08().set("/Attachment/0/ContentType", "application/vnd.tcpdump.pcap").bytes())
 })
 
 var _ = describeRule("attachment.large-content", validator.Warning, validator.Warning, func(r ruleSpec) {
-	big := strings.Repeat("QUJD", 300000) // 1.2 MB of Base64
-	r.reports("Attachment[0].Content embeds 1.2 MB", v08().set("/Attachment/0/Content", big).del("/Attachment/0/Hash").del("/Attachment/0/Size").bytes(), "/Attachment/0/Content")
+	big := strings.Repeat("QUJD", 70000) // 280 KB of Base64
+	r.reports("Attachment[0].Content embeds 280 KB", v08().set("/Attachment/0/Content", big).del("/Attachment/0/Hash").del("/Attachment/0/Size").bytes(), "/Attachment/0/Content")
 	r.ignores("Attachment[0].Content embeds 72 bytes", v08().bytes())
 })
 

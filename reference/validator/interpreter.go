@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -29,7 +30,7 @@ func (in *interpreter) schemaFindings(rev *schema.Revision, v any, report report
 		report(RuleSchemaOther, nil, "", fmt.Sprintf("the schema of %s could not be applied: %v", rev.Version, err))
 		return
 	}
-	t := &translator{rev: rev, root: v, report: report}
+	t := &translator{words: schemaWords{rev: rev, report: report}, root: v}
 	for _, leaf := range leaves(ve) {
 		t.translate(leaf)
 	}
@@ -47,11 +48,10 @@ func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	return out
 }
 
-// translator words schema failures from what the model knows of the field concerned.
+// translator turns jsonschema/v5's failures into findings, worded by schemaWords.
 type translator struct {
-	rev    *schema.Revision
-	root   any
-	report reportFunc
+	words schemaWords
+	root  any
 }
 
 func (t *translator) translate(e *jsonschema.ValidationError) {
@@ -59,39 +59,35 @@ func (t *translator) translate(e *jsonschema.ValidationError) {
 	if i := strings.LastIndexByte(kw, '/'); i >= 0 {
 		kw = kw[i+1:]
 	}
-	ptr := e.InstanceLocation
-	tokens := pointerTokens(ptr)
-	val, _ := valueAt(t.root, tokens)
-	f, item, known := t.rev.Resolve(tokens)
-	where := displayPath(tokens)
+	tokens := pointerTokens(e.InstanceLocation)
+	at, v := locate(t.root, tokens)
+	rev := t.words.rev
+	f, item, known := rev.Resolve(tokens)
 	worded := false
 	switch kw {
-	case "required":
-		worded = t.required(ptr, tokens, val)
-	case "additionalProperties":
-		worded = t.unknownFields(ptr, tokens, val)
+	case "required", "additionalProperties":
+		cls := rev.Alert
+		if len(tokens) > 0 {
+			cls = nil
+			if known && f.Class != nil && (!f.List || item) {
+				cls = f.Class
+			}
+		}
+		if cls != nil && v.kind() == '{' {
+			if kw == "required" {
+				worded = t.words.required(cls, at, v)
+			} else {
+				worded = t.words.unknownFields(cls, at, v)
+			}
+		}
 	case "type":
-		worded = known && t.wrongType(ptr, where, f, item, val)
+		worded = known && t.words.wrongType(f, item, at, v)
 	case "enum":
-		worded = known && t.notInEnum(ptr, where, f, val)
+		worded = known && t.words.notInEnum(f, at, v)
 	case "pattern", "format":
-		if known && f.Type != nil {
-			rule := RulePattern
-			if kw == "format" {
-				rule = RuleFormat
-			}
-			t.report(rule, f.Requirements(), ptr, fmt.Sprintf("%s %s is not %s: %s", where, quoteValue(val), article(f.Type.Name), syntaxHint(f.Type.Name)))
-			worded = true
-		}
+		worded = known && t.words.syntax(kw, f, at, v)
 	case "minimum", "maximum":
-		if known {
-			bound, side := f.Minimum, "below"
-			if kw == "maximum" {
-				bound, side = f.Maximum, "above"
-			}
-			t.report(RuleRange, f.Requirements(), ptr, fmt.Sprintf("%s %s is %s %s, the %s %s allows for %s", where, quoteValue(val), side, bound, kw, t.rev.Version, f.Path()))
-			worded = true
-		}
+		worded = known && t.words.outOfRange(kw, f, at, v)
 	}
 	if !worded {
 		// The model cannot word this failure; it is reported as the schema states it, so
@@ -100,73 +96,151 @@ func (t *translator) translate(e *jsonschema.ValidationError) {
 		if known {
 			reqs = f.Requirements()
 		}
-		t.report(RuleSchemaOther, reqs, ptr, fmt.Sprintf("%s: %s (schema keyword %s)", orMessage(where), e.Message, kw))
+		t.words.report(RuleSchemaOther, reqs, e.InstanceLocation, fmt.Sprintf("%s: %s (schema keyword %s)", orMessage(at.where()), e.Message, kw))
 	}
 }
 
-// classAt finds the class of the object at tokens: Alert at the top, else the aggregate of
-// the field addressed (an item of a list of them, or the single one).
-func (t *translator) classAt(tokens []string) *schema.Class {
-	if len(tokens) == 0 {
-		return t.rev.Alert
+// locate follows reference tokens through a decoded message and returns where they lead, as
+// a loc, and the value there.
+func locate(root any, tokens []string) (loc, val) {
+	var at loc
+	cur := root
+	for _, tok := range tokens {
+		switch x := cur.(type) {
+		case []any:
+			i, _ := strconv.Atoi(tok)
+			at = at.item(i)
+			if i >= 0 && i < len(x) {
+				cur = x[i]
+			} else {
+				cur = nil
+			}
+		default:
+			at = at.field(tok)
+			if m, ok := x.(map[string]any); ok {
+				cur = m[tok]
+			} else {
+				cur = nil
+			}
+		}
 	}
-	f, item, ok := t.rev.Resolve(tokens)
-	if !ok || f.Class == nil || f.List && !item {
-		return nil
-	}
-	return f.Class
+	return at, treeVal(cur)
 }
 
-func (t *translator) required(ptr string, tokens []string, val any) bool {
-	obj, ok := val.(map[string]any)
-	c := t.classAt(tokens)
-	if !ok || c == nil {
-		return false
-	}
+// schemaWords words what a revision's schema refuses, from what the model knows of the field
+// concerned. Both engines report through it, so their findings read the same.
+type schemaWords struct {
+	rev    *schema.Revision
+	report reportFunc
+}
+
+func (w schemaWords) required(cls *schema.Class, at loc, obj val) bool {
 	worded := false
-	owner := displayPath(tokens)
-	if owner == "" {
-		owner = "The alert"
-	}
-	for _, f := range c.Fields {
-		if _, present := obj[f.Name]; present || !f.Required {
+	for _, f := range cls.Fields {
+		if !f.Required || obj.has(f.Name) {
 			continue
 		}
-		t.report(RuleRequired, f.Def.Req, ptr+"/"+escape(f.Name),
-			fmt.Sprintf("%s lacks %s, which %s requires (%s)", owner, f.Name, t.rev.Version, lowerFirst(f.Def.Doc)))
+		owner := at.where()
+		if owner == "" {
+			owner = "The alert"
+		}
+		w.report(RuleRequired, f.Def.Req, at.field(f.Name).ptr(),
+			fmt.Sprintf("%s lacks %s, which %s requires (%s)", owner, f.Name, w.rev.Version, lowerFirst(f.Def.Doc)))
 		worded = true
 	}
 	return worded
 }
 
-func (t *translator) unknownFields(ptr string, tokens []string, val any) bool {
-	obj, ok := val.(map[string]any)
-	c := t.classAt(tokens)
-	if !ok || c == nil {
-		return false
-	}
-	owner := displayPath(tokens)
-	if owner == "" {
-		owner = "the alert"
-	}
-	names := make([]string, 0, len(obj))
-	for name := range obj {
-		if _, known := c.Field(name); !known {
-			names = append(names, name)
+func (w schemaWords) unknownFields(cls *schema.Class, at loc, obj val) bool {
+	var names []string
+	for name := range obj.memberNames() {
+		if _, known := cls.Field(name); !known {
+			names = append(names, strings.Clone(name))
 		}
 	}
 	slices.Sort(names)
-	m := t.rev.Model()
+	owner := at.where()
+	if owner == "" {
+		owner = "the alert"
+	}
+	m := w.rev.Model()
 	for _, name := range names {
-		msg := fmt.Sprintf("%s has no field %s in %s", owner, quote(name), t.rev.Version)
-		if other := fieldElsewhere(m, c.Name, name); other != "" {
-			msg += fmt.Sprintf(" (%s.%s exists in %s only)", c.Name, name, other)
-		} else if near := nearestField(c, name); near != "" {
+		msg := fmt.Sprintf("%s has no field %s in %s", owner, quote(name), w.rev.Version)
+		if other := fieldElsewhere(m, cls.Name, name); other != "" {
+			msg += fmt.Sprintf(" (%s.%s exists in %s only)", cls.Name, name, other)
+		} else if near := nearestField(cls, name); near != "" {
 			msg += fmt.Sprintf("; did you mean %s?", quote(near))
 		}
-		t.report(RuleUnknownField, []string{"IDMEF2-5.8-3"}, ptr+"/"+escape(name), msg)
+		w.report(RuleUnknownField, []string{"IDMEF2-5.8-3"}, at.field(name).ptr(), msg)
 	}
 	return len(names) > 0
+}
+
+func (w schemaWords) wrongType(f *schema.Field, item bool, at loc, v val) bool {
+	var want string
+	// A list in the wrong shape breaks the serialization of lists (IDMEF2-5.8-4); a value of
+	// the wrong type breaks its type's serialization (IDMEF2-5.8-5).
+	reqs := slices.Clone(f.Def.Req)
+	switch {
+	case f.List && !item:
+		reqs = append(reqs, "IDMEF2-5.8-4")
+		want = "a JSON array"
+		if f.Class != nil {
+			want += " of " + f.Class.Name + " objects"
+		} else {
+			want += " of " + typeWords(f.Type)
+		}
+	case f.Class != nil:
+		want = "a JSON object (the " + f.Class.Name + " class)"
+		reqs = append(reqs, "IDMEF2-5.8-3")
+	default:
+		want = typeWords(f.Type)
+		reqs = append(reqs, f.Type.Req...)
+	}
+	w.report(RuleType, reqs, at.ptr(), fmt.Sprintf("%s is %s; %s in %s holds %s", at.where(), describeValue(v.any()), f.Path(), w.rev.Version, want))
+	return true
+}
+
+func (w schemaWords) notInEnum(f *schema.Field, at loc, v val) bool {
+	if f.Type != nil && f.Type.Name == "VERSION" {
+		w.report(RuleVersion, f.Requirements(), at.ptr(), fmt.Sprintf("Version %s does not name %s, the revision the message is judged against", quoteValue(v.any()), w.rev.Version))
+		return true
+	}
+	if f.Enum == nil {
+		return false
+	}
+	msg := fmt.Sprintf("%s %s is not a %s keyword of %s", at.where(), quoteValue(v.any()), w.rev.Version, f.Enum.Name)
+	if s, ok := v.str(); ok {
+		if in := enumElsewhere(w.rev.Model(), f.Enum, s); in != "" {
+			msg += fmt.Sprintf(" (it is one in %s)", in)
+		}
+		if near := nearest(s, f.Values); near != "" && near != s {
+			msg += fmt.Sprintf("; did you mean %s?", quote(near))
+		}
+	}
+	w.report(RuleEnum, f.Requirements(), at.ptr(), msg)
+	return true
+}
+
+func (w schemaWords) syntax(kw string, f *schema.Field, at loc, v val) bool {
+	if f.Type == nil {
+		return false
+	}
+	rule := RulePattern
+	if kw == "format" {
+		rule = RuleFormat
+	}
+	w.report(rule, f.Requirements(), at.ptr(), fmt.Sprintf("%s %s is not %s: %s", at.where(), quoteValue(v.any()), article(f.Type.Name), syntaxHint(f.Type.Name)))
+	return true
+}
+
+func (w schemaWords) outOfRange(kw string, f *schema.Field, at loc, v val) bool {
+	bound, side := f.Minimum, "below"
+	if kw == "maximum" {
+		bound, side = f.Maximum, "above"
+	}
+	w.report(RuleRange, f.Requirements(), at.ptr(), fmt.Sprintf("%s %s is %s %s, the %s %s allows for %s", at.where(), quoteValue(v.any()), side, bound, kw, w.rev.Version, f.Path()))
+	return true
 }
 
 // fieldElsewhere tells in which revisions a class has a field, when the model knows it.
@@ -190,52 +264,6 @@ func nearestField(c *schema.Class, name string) string {
 		names[i] = f.Name
 	}
 	return nearest(name, names)
-}
-
-func (t *translator) wrongType(ptr, where string, f *schema.Field, item bool, val any) bool {
-	var want string
-	// A list in the wrong shape breaks the serialization of lists (IDMEF2-5.8-4); a value of
-	// the wrong type breaks its type's serialization (IDMEF2-5.8-5).
-	reqs := slices.Clone(f.Def.Req)
-	switch {
-	case f.List && !item:
-		reqs = append(reqs, "IDMEF2-5.8-4")
-		want = "a JSON array"
-		if f.Class != nil {
-			want += " of " + f.Class.Name + " objects"
-		} else {
-			want += " of " + typeWords(f.Type)
-		}
-	case f.Class != nil:
-		want = "a JSON object (the " + f.Class.Name + " class)"
-		reqs = append(reqs, "IDMEF2-5.8-3")
-	default:
-		want = typeWords(f.Type)
-		reqs = append(reqs, f.Type.Req...)
-	}
-	t.report(RuleType, reqs, ptr, fmt.Sprintf("%s is %s; %s in %s holds %s", where, describeValue(val), f.Path(), t.rev.Version, want))
-	return true
-}
-
-func (t *translator) notInEnum(ptr, where string, f *schema.Field, val any) bool {
-	if f.Type != nil && f.Type.Name == "VERSION" {
-		t.report(RuleVersion, f.Requirements(), ptr, fmt.Sprintf("Version %s does not name %s, the revision the message is judged against", quoteValue(val), t.rev.Version))
-		return true
-	}
-	if f.Enum == nil {
-		return false
-	}
-	msg := fmt.Sprintf("%s %s is not a %s keyword of %s", where, quoteValue(val), t.rev.Version, f.Enum.Name)
-	if s, ok := val.(string); ok {
-		if in := enumElsewhere(t.rev.Model(), f.Enum, s); in != "" {
-			msg += fmt.Sprintf(" (it is one in %s)", in)
-		}
-		if near := nearest(s, f.Values); near != "" && near != s {
-			msg += fmt.Sprintf("; did you mean %s?", quote(near))
-		}
-	}
-	t.report(RuleEnum, f.Requirements(), ptr, msg)
-	return true
 }
 
 func enumElsewhere(m *schema.Model, e *schema.EnumDef, s string) string {

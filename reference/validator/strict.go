@@ -96,17 +96,23 @@ func (c *checker) strict(obj val) {
 }
 
 func (c *checker) checkValue(f *schema.Field, at loc, v val) {
+	// The schema's pattern has said what is wrong with a value it refuses: saying it twice
+	// is noise.
+	if x, ok := v.str(); ok && !f.Type.Match(x) {
+		return
+	}
+	c.checkMatched(f, at, v)
+}
+
+// checkMatched applies the value rules to a value whose string, if it is one, matches its
+// type's pattern (the compiled engine has just checked it).
+func (c *checker) checkMatched(f *schema.Field, at loc, v val) {
 	// Only some rules narrow their requirements to the field's (see citedRequirements); the
 	// others ignore reqs and cite their own.
 	reqs := f.Def.Req
 	switch v.kind() {
 	case '"':
 		x, _ := v.str()
-		// The schema's pattern has said what is wrong with a value it refuses: saying it
-		// twice is noise. (A tape reaches here only when the schema found nothing.)
-		if v.tape == nil && !f.Type.Match(x) {
-			return
-		}
 		switch f.Type.Name {
 		case "TIMESTAMP":
 			c.checkTimestamp(at, reqs, x)

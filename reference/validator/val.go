@@ -2,6 +2,7 @@ package validator
 
 import (
 	"encoding/json"
+	"strings"
 	"unsafe"
 
 	"github.com/idmefcheck/idmefcheck/reference/message"
@@ -123,6 +124,63 @@ func (v val) members() func(yield func(string, val) bool) {
 			}
 		}
 	}
+}
+
+// memberNames iterates over an object's member names (in the tape's order, or the map's).
+func (v val) memberNames() func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		switch {
+		case v.kind() != '{':
+		case v.tape != nil:
+			for name := range v.members() {
+				if !yield(name) {
+					return
+				}
+			}
+		default:
+			for name := range v.tree.(map[string]any) {
+				if !yield(name) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// any returns the value as message.Decode would give it (strings copied), for wording
+// findings.
+func (v val) any() any {
+	if !v.ok {
+		return nil
+	}
+	if v.tape == nil {
+		return v.tree
+	}
+	switch v.kind() {
+	case '{':
+		obj := map[string]any{}
+		for name, m := range v.members() {
+			obj[strings.Clone(name)] = m.any()
+		}
+		return obj
+	case '[':
+		arr := []any{}
+		for it := v.items(); it.next(); {
+			arr = append(arr, it.v.any())
+		}
+		return arr
+	case '"':
+		s, _ := v.str()
+		return strings.Clone(s)
+	case '0':
+		n, _ := v.num()
+		return json.Number(strings.Clone(string(n)))
+	case 't':
+		return true
+	case 'f':
+		return false
+	}
+	return nil
 }
 
 // length counts an array's elements (0 for anything else).
