@@ -75,6 +75,7 @@ func usageError(format string, args ...any) error {
 func Commands() []*Command {
 	return []*Command{
 		validateCommand(),
+		vectorsCommand(),
 		rulesCommand(),
 		catalogCommand(),
 		managerCommand(),

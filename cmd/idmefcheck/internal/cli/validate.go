@@ -70,8 +70,8 @@ that could not be read (the other inputs are still validated and reported).`,
 
 type validateOptions struct {
 	profile, format, version, engine string
-	ndjson                   bool
-	maxSize, jobs            int
+	ndjson                           bool
+	maxSize, jobs                    int
 }
 
 func (o *validateOptions) run(ctx context.Context, env *Env, args []string) error {
