@@ -35,6 +35,8 @@ const benchStreams = 64
 //   - manager: the reference manager with every guarantee on: signatures required and
 //     verified (nonce cache), strict validation, dedup, a durable SQLite commit (WAL,
 //     synchronous=FULL, group commit) before each 204, a signed receipt.
+//   - manager-unsigned: the same manager and loader without request signatures (what a plain
+//     transport-draft analyzer gets; receipts are still signed), to show what they cost.
 //
 // Run it with -benchtime Nx (N alerts); `make bench-manager` does.
 func BenchmarkIngest(b *testing.B) {
@@ -51,9 +53,14 @@ func BenchmarkIngest(b *testing.B) {
 			HTTP2: &http.HTTP2Config{MaxConcurrentStreams: 250}}
 		go func() { _ = srv.ServeTLS(ln, "", "") }()
 		defer srv.Close()
-		runLoad(b, w, "https://"+ln.Addr().String()+"/")
+		runLoad(b, w, "https://"+ln.Addr().String()+"/", true)
 	})
-	b.Run("manager", func(b *testing.B) {
+	b.Run("manager", func(b *testing.B) { benchManager(b, w, true) })
+	b.Run("manager-unsigned", func(b *testing.B) { benchManager(b, w, false) })
+}
+
+func benchManager(b *testing.B, w *benchPKI, signed bool) {
+	{
 		dir := b.TempDir()
 		st, err := store.OpenSQLite(filepath.Join(dir, "alerts.db"), store.SQLiteOptions{})
 		if err != nil {
@@ -71,7 +78,7 @@ func BenchmarkIngest(b *testing.B) {
 			Certificate: w.manager.TLS(), ClientCAs: w.roots, Allow: transport.NewAllowList(analyzerID),
 			Validator: v, Store: st, Signer: &httpsig.Signer{KeyID: "manager", Private: w.managerKey.Private},
 			Analyzers:         []manager.Analyzer{{Identity: analyzerID, KeyID: "analyzer", PublicKey: w.analyzerKey.Public()}},
-			RequireSignatures: true,
+			RequireSignatures: signed,
 			Limits:            manager.Limits{Rate: 1e9, Burst: 1 << 30},
 		})
 		if err != nil {
@@ -90,12 +97,12 @@ func BenchmarkIngest(b *testing.B) {
 			_ = srv.Shutdown(ctx)
 			_ = st.Close()
 		}()
-		runLoad(b, w, "https://"+ln.Addr().String()+"/")
+		runLoad(b, w, "https://"+ln.Addr().String()+"/", signed)
 		n, _ := st.Count(context.Background())
 		if n != int64(b.N)+1 { // the warm-up alert too
 			b.Fatalf("%d alerts stored, %d sent", n, b.N+1)
 		}
-	})
+	}
 }
 
 type benchPKI struct {
@@ -140,13 +147,15 @@ var benchRound atomic.Int64
 
 // runLoad sends b.N signed alerts over one HTTP/2 connection with benchStreams in flight and
 // reports alerts/s and the p50 and p99 latencies.
-func runLoad(b *testing.B, w *benchPKI, url string) {
+func runLoad(b *testing.B, w *benchPKI, url string, signed bool) {
 	s, err := manager.NewSender(url, w.analyzer.TLS(), w.roots, manager.SenderOptions{ServerName: "localhost"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	s.Signer = &httpsig.Signer{KeyID: "analyzer", Private: w.analyzerKey.Private}
+	if signed {
+		s.Signer = &httpsig.Signer{KeyID: "analyzer", Private: w.analyzerKey.Private}
+	}
 	base := int(benchRound.Add(1)) * 10_000_000
 	msgs := make([][]byte, b.N)
 	for i := range msgs {

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -50,7 +49,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, lim: cfg.Limits.withDefaults(), log: cfg.Logger, metrics: newMetrics(),
 		analyzers: map[transport.Identity]Analyzer{}, limiters: map[transport.Identity]*rate.Limiter{}}
 	if s.log == nil {
-		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	keys := map[string]httpsig.Key{}
 	for _, a := range cfg.Analyzers {
