@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/idmefcheck/idmefcheck/reference/message"
@@ -183,28 +184,21 @@ func syntaxHint(typeName string) string {
 // spaces and punctuation, or a few edits away. It returns "" when none is close, and when
 // several are equally close: a guess among them (2.D.V04 for 2.D.V09) would mislead.
 func nearest(s string, candidates []string) string {
-	norm := func(x string) string {
-		var b strings.Builder
-		for _, r := range strings.ToLower(x) {
-			if r != ' ' && r != '_' && r != '-' && r != '.' {
-				b.WriteRune(r)
-			}
-		}
-		return b.String()
-	}
-	ns := norm(s)
+	var bufS, bufC [64]byte
+	ns := normalizeName(bufS[:0], s)
 	for _, c := range candidates {
-		if c != s && norm(c) == ns {
+		if c != s && string(normalizeName(bufC[:0], c)) == string(ns) {
 			return c
 		}
 	}
 	best, bestD, tie := "", 0, false
-	limit := max(1, min(3, utf8.RuneCountInString(s)/5))
+	n := utf8.RuneCountInString(s)
+	limit := max(1, min(3, n/5))
 	for _, c := range candidates {
-		if c == s {
-			continue
+		if c == s || abs(utf8.RuneCountInString(c)-n) > limit {
+			continue // the lengths alone rule it out (edits are at least the difference)
 		}
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		d := editDistance(s, c)
 		switch {
 		case d > limit:
 		case best == "" || d < bestD:
@@ -219,13 +213,38 @@ func nearest(s string, candidates []string) string {
 	return best
 }
 
+// normalizeName lower-cases a name and drops spaces and punctuation, appending to dst.
+func normalizeName(dst []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '_' || r == '-' || r == '.':
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			dst = append(dst, byte(r))
+		default:
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+	}
+	return dst
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// editDistance is the Levenshtein distance between a and b, ignoring case, in runes.
 func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
+	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
 	if len(ra) > 200 || len(rb) > 200 {
 		return 1 << 20
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var prevBuf, curBuf [201]int
+	prev, cur := prevBuf[:len(rb)+1], curBuf[:len(rb)+1]
 	for j := range prev {
 		prev[j] = j
 	}
