@@ -99,11 +99,16 @@ bench-manager:
 	$(GO) test -run '^$$' -bench 'BenchmarkIngest' -benchtime $(MANAGER_ALERTS)x -count 5 ./reference/manager/ | tee $(OUT)/bench-manager.txt
 	$(GO) run $(BENCHSTAT) $(OUT)/bench-manager.txt
 
-# Runs every fuzz target for FUZZTIME each.
+# Runs every fuzz target for FUZZTIME each. FuzzValidate and FuzzEngines hold the compiled
+# engine to the jsonschema/v5 interpreter, on any bytes and on valid messages mutated field by
+# field.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./reference/message/
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./reference/message/
+	$(GO) test -run '^$$' -fuzz '^FuzzTape$$' -fuzztime $(FUZZTIME) ./reference/message/
+	$(GO) test -run '^$$' -fuzz '^FuzzDFA$$' -fuzztime $(FUZZTIME) ./schema/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./reference/validator/
+	$(GO) test -run '^$$' -fuzz '^FuzzEngines$$' -fuzztime $(FUZZTIME) ./reference/validator/
 
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
