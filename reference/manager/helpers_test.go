@@ -78,12 +78,7 @@ var _ = BeforeSuite(func() {
 var _ = BeforeEach(func() {
 	snapshot := gleak.Goroutines()
 	DeferCleanup(func() {
-		Eventually(gleak.Goroutines).WithTimeout(shutdownTimeout).ShouldNot(gleak.HaveLeaked(snapshot,
-			gleak.IgnoringTopFunction("database/sql.(*DB).connectionOpener"),
-			gleak.IgnoringTopFunction("net/http.(*persistConn).readLoop"),
-			gleak.IgnoringTopFunction("net/http.(*persistConn).writeLoop"),
-			gleak.IgnoringTopFunction("internal/poll.runtime_pollWait"),
-		))
+		Eventually(gleak.Goroutines).WithTimeout(shutdownTimeout).ShouldNot(gleak.HaveLeaked(snapshot))
 	})
 })
 
