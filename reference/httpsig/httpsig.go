@@ -54,18 +54,11 @@ type Key struct {
 }
 
 // Signer signs requests and responses with one Ed25519 key. It is safe for concurrent use.
+// The "created" parameter is the library's clock (time.Now); tests of freshness move the
+// verifier's clock instead (Verifier.Now).
 type Signer struct {
 	KeyID   string
 	Private ed25519.PrivateKey
-	// Now, when not nil, replaces time.Now (tests).
-	Now func() time.Time
-}
-
-func (s *Signer) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
 }
 
 func newNonce() string {
@@ -75,8 +68,6 @@ func newNonce() string {
 }
 
 func (s *Signer) signConfig(tag string) *httpsign.SignConfig {
-	// created is written by the library from its own clock; Now only moves our nonce expiry
-	// decisions in tests, which is why requests in tests are verified with a matching clock.
 	return httpsign.NewSignConfig().SetKeyID(s.KeyID).SetNonce(newNonce()).SetTag(tag)
 }
 
