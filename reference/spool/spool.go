@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"sync"
 	"time"
 
@@ -105,6 +106,7 @@ type Spool struct {
 	acks     []int64
 	ackTimer *time.Timer
 	ackErr   error
+	lock     *os.File // held by Claim
 
 	wg sync.WaitGroup
 }
@@ -487,5 +489,8 @@ func (s *Spool) Close() error {
 	s.mu.Unlock()
 	s.wg.Wait()
 	err := s.flush()
+	if s.lock != nil {
+		err = errors.Join(err, s.lock.Close()) // closing releases the lock
+	}
 	return errors.Join(err, s.w.Close(), s.r.Close())
 }

@@ -211,3 +211,19 @@ var _ = Describe("Spool", func() {
 		})
 	})
 })
+
+var _ = Describe("Claim", func() {
+	It("lets one spool of a file be its deliverer at a time, until it closes", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "spool.db")
+		a, err := spool.Open(path, spool.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		b, err := spool.Open(path, spool.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(b.Close)
+		Expect(a.Claim()).To(BeTrue())
+		Expect(a.Claim()).To(BeTrue(), "claiming again is harmless")
+		Expect(b.Claim()).To(BeFalse())
+		Expect(a.Close()).To(Succeed())
+		Expect(b.Claim()).To(BeTrue())
+	})
+})
