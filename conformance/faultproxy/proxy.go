@@ -1,0 +1,322 @@
+// Package faultproxy is an in-process TCP proxy that sits between the harness and an
+// implementation under test and misbehaves on purpose: it delays, drops, resets, truncates,
+// duplicates and flips bits in the byte stream, and captures what passed so that it can be
+// replayed on a new connection. It works below TLS, so what it does is what an attacker or a
+// broken network on the path could do.
+package faultproxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+)
+
+// Plan is what the proxy does to one connection. Offsets count bytes from the client
+// (harness) to the server (target); a negative offset disables its fault. The zero Plan
+// would reset at byte 0: start from Forward.
+type Plan struct {
+	// Delay holds every chunk this long before forwarding it, both directions.
+	Delay time.Duration
+	// CloseAfter closes both sides cleanly (FIN) once this many bytes went upstream.
+	CloseAfter int64
+	// ResetAfter aborts both sides (RST) once this many bytes went upstream.
+	ResetAfter int64
+	// StallAfter stops forwarding upstream after this many bytes, keeping the connection
+	// open: the server sees a client that stopped mid-message.
+	StallAfter int64
+	// FlipBitAt inverts the lowest bit of the byte at this offset.
+	FlipBitAt int64
+	// Duplicate writes each upstream chunk twice.
+	Duplicate bool
+}
+
+// Forward is the plan that forwards everything untouched.
+var Forward = Plan{CloseAfter: -1, ResetAfter: -1, StallAfter: -1, FlipBitAt: -1}
+
+// Proxy forwards connections to one target address.
+type Proxy struct {
+	ln     net.Listener
+	target string
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	plan     Plan
+	captures []*Capture
+	conns    map[net.Conn]struct{}
+	wg       sync.WaitGroup
+	closed   bool
+}
+
+// Capture holds the bytes of one proxied connection.
+type Capture struct {
+	mu         sync.Mutex
+	upstream   bytes.Buffer
+	downstream bytes.Buffer
+	done       chan struct{}
+}
+
+// Upstream returns the bytes the client sent, as the server was meant to get them (before
+// any fault).
+func (c *Capture) Upstream() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return bytes.Clone(c.upstream.Bytes())
+}
+
+// Downstream returns the bytes the server sent.
+func (c *Capture) Downstream() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return bytes.Clone(c.downstream.Bytes())
+}
+
+// Done is closed when the connection has ended.
+func (c *Capture) Done() <-chan struct{} { return c.done }
+
+// Start listens on a loopback port of the same family as target and forwards to target. It
+// stops when ctx ends or Close is called.
+func Start(ctx context.Context, target string, log *slog.Logger) (*Proxy, error) {
+	host, _, err := net.SplitHostPort(target)
+	if err != nil {
+		return nil, fmt.Errorf("fault proxy: target %q: %w", target, err)
+	}
+	listen := "127.0.0.1:0"
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		listen = "[::1]:0"
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return nil, fmt.Errorf("fault proxy: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	p := &Proxy{ln: ln, target: target, plan: Forward, conns: map[net.Conn]struct{}{}, log: log}
+	p.wg.Add(1)
+	go p.accept()
+	go func() {
+		<-ctx.Done()
+		p.Close()
+	}()
+	return p, nil
+}
+
+// Addr is the address clients dial instead of the target.
+func (p *Proxy) Addr() string { return p.ln.Addr().String() }
+
+// SetPlan sets what the proxy does to the connections accepted from now on.
+func (p *Proxy) SetPlan(pl Plan) {
+	p.mu.Lock()
+	p.plan = pl
+	p.mu.Unlock()
+}
+
+// Captures returns the captures of every connection so far, in accept order.
+func (p *Proxy) Captures() []*Capture {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*Capture(nil), p.captures...)
+}
+
+// Close stops listening, cuts every connection and waits for the proxy's goroutines.
+func (p *Proxy) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	for c := range p.conns {
+		c.Close()
+	}
+	p.mu.Unlock()
+	err := p.ln.Close()
+	p.wg.Wait()
+	return err
+}
+
+func (p *Proxy) track(c net.Conn, add bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if add {
+		if p.closed {
+			return false
+		}
+		p.conns[c] = struct{}{}
+	} else {
+		delete(p.conns, c)
+	}
+	return true
+}
+
+func (p *Proxy) accept() {
+	defer p.wg.Done()
+	for {
+		client, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		plan := p.plan
+		capt := &Capture{done: make(chan struct{})}
+		p.captures = append(p.captures, capt)
+		p.mu.Unlock()
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			defer close(capt.done)
+			p.serve(client, plan, capt)
+		}()
+	}
+}
+
+func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
+	if !p.track(client, true) {
+		client.Close()
+		return
+	}
+	defer p.track(client, false)
+	defer client.Close()
+	server, err := net.DialTimeout("tcp", p.target, 10*time.Second)
+	if err != nil {
+		p.log.Debug("fault proxy: dial", "target", p.target, "error", err)
+		return
+	}
+	if !p.track(server, true) {
+		server.Close()
+		return
+	}
+	defer p.track(server, false)
+	defer server.Close()
+
+	abort := func() {
+		for _, c := range []net.Conn{client, server} {
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // close with RST
+			}
+			c.Close()
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // downstream: server to client, only delayed
+		defer wg.Done()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := server.Read(buf)
+			if n > 0 {
+				capt.mu.Lock()
+				capt.downstream.Write(buf[:n])
+				capt.mu.Unlock()
+				if plan.Delay > 0 {
+					time.Sleep(plan.Delay)
+				}
+				if _, werr := client.Write(buf[:n]); werr != nil {
+					server.Close()
+					return
+				}
+			}
+			if err != nil {
+				if tc, ok := client.(*net.TCPConn); ok {
+					_ = tc.CloseWrite()
+				}
+				return
+			}
+		}
+	}()
+
+	var off int64
+	stalled := false
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := client.Read(buf)
+		chunk := buf[:n]
+		if n > 0 {
+			capt.mu.Lock()
+			capt.upstream.Write(chunk)
+			capt.mu.Unlock()
+		}
+		if n > 0 && !stalled {
+			if plan.FlipBitAt >= off && plan.FlipBitAt < off+int64(n) {
+				chunk = bytes.Clone(chunk)
+				chunk[plan.FlipBitAt-off] ^= 1
+			}
+			cut := int64(-1)
+			for _, lim := range []int64{plan.CloseAfter, plan.ResetAfter, plan.StallAfter} {
+				if lim >= 0 && lim < off+int64(n) && (cut < 0 || lim < cut) {
+					cut = lim
+				}
+			}
+			send := chunk
+			if cut >= 0 {
+				send = chunk[:max(cut-off, 0)]
+			}
+			if plan.Delay > 0 {
+				time.Sleep(plan.Delay)
+			}
+			if len(send) > 0 {
+				if _, werr := server.Write(send); werr != nil {
+					break
+				}
+				if plan.Duplicate {
+					if _, werr := server.Write(send); werr != nil {
+						break
+					}
+				}
+			}
+			off += int64(n)
+			if cut >= 0 {
+				switch cut {
+				case plan.ResetAfter:
+					abort()
+					wg.Wait()
+					return
+				case plan.CloseAfter:
+					client.Close()
+					server.Close()
+					wg.Wait()
+					return
+				default:
+					stalled = true
+				}
+			}
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				break
+			}
+			if tc, ok := server.(*net.TCPConn); ok && !stalled {
+				_ = tc.CloseWrite()
+			}
+			break
+		}
+	}
+	wg.Wait()
+}
+
+// Replay opens a new connection to the target, writes data (bytes captured from an earlier
+// connection) and returns what the target sent back before closing or before wait passed.
+func (p *Proxy) Replay(ctx context.Context, data []byte, wait time.Duration) ([]byte, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", p.target)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(wait))
+	if _, err := c.Write(data); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	got, err := io.ReadAll(c)
+	var ne net.Error
+	if err != nil && !(errors.As(err, &ne) && ne.Timeout()) && !errors.Is(err, net.ErrClosed) {
+		return got, nil // a reset is an answer too: the target refused the replay
+	}
+	return got, nil
+}

@@ -1,0 +1,217 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/idmefcheck/idmefcheck/report"
+)
+
+// Probe proves that the target answers as it should: for a manager, a valid alert is
+// acknowledged. It returns what it saw, for the report.
+type Probe func(ctx context.Context) (detail string, err error)
+
+// Runner runs checks against one implementation.
+type Runner struct {
+	// Env is handed to every check as T.Env.
+	Env any
+	// Claimed reports whether the implementation claims an option.
+	Claimed func(option string) bool
+	// Parallel is how many independent checks run at once (at least 1).
+	Parallel int
+	// Timeout, when positive, caps every check's own timeout.
+	Timeout time.Duration
+	// Sanity runs before the first check and after the last. When the first probe fails no
+	// check runs: each ends in error, since nothing could be judged.
+	Sanity Probe
+	// ProbeTimeout bounds each sanity probe (default 30 s).
+	ProbeTimeout time.Duration
+	// Grace is how long past its deadline a check may take to return before the runner
+	// gives up on it (default 5 s).
+	Grace time.Duration
+	// OnResult, when set, is called as each check ends (from several goroutines, one call at
+	// a time).
+	OnResult func(report.Result)
+	// OnStart, when set, is called as each check starts.
+	OnStart func(Check)
+	Log     *slog.Logger
+}
+
+// Run runs checks and returns their results in the order given, and the sanity probes. It
+// returns when every check has ended or ctx is done (then the checks not yet run end in
+// error with reason "interrupted").
+func (r *Runner) Run(ctx context.Context, checks []Check) ([]report.Result, []report.Probe) {
+	log := r.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	results := make([]report.Result, len(checks))
+	var probes []report.Probe
+	var mu sync.Mutex
+	done := func(i int, res report.Result) {
+		results[i] = res
+		if r.OnResult != nil {
+			mu.Lock()
+			r.OnResult(res)
+			mu.Unlock()
+		}
+	}
+
+	if r.Sanity != nil {
+		p := r.probe(ctx, "before")
+		probes = append(probes, p)
+		if !p.OK {
+			for i, c := range checks {
+				res := skeleton(c, time.Now())
+				res.Verdict, res.Reason = report.Error, "target-down"
+				res.Message = "the sanity probe before the first check failed, so nothing could be judged: " + p.Detail
+				res.Evidence = []report.Evidence{}
+				done(i, res)
+			}
+			return results, probes
+		}
+	}
+
+	parallel := max(r.Parallel, 1)
+	var serial, concurrent []int
+	for i, c := range checks {
+		if c.Serial {
+			serial = append(serial, i)
+		} else {
+			concurrent = append(concurrent, i)
+		}
+	}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for _, i := range concurrent {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			done(i, r.interrupted(checks[i]))
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			done(i, r.one(ctx, checks[i], log))
+		}()
+	}
+	wg.Wait()
+	// Serial checks run alone, after the others, so that a load or a restart cannot
+	// disturb another check's judgement.
+	for _, i := range serial {
+		if ctx.Err() != nil {
+			done(i, r.interrupted(checks[i]))
+			continue
+		}
+		done(i, r.one(ctx, checks[i], log))
+	}
+
+	if r.Sanity != nil && ctx.Err() == nil {
+		probes = append(probes, r.probe(ctx, "after"))
+	}
+	return results, probes
+}
+
+func (r *Runner) probe(ctx context.Context, when string) report.Probe {
+	timeout := r.ProbeTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	detail, err := r.Sanity(pctx)
+	p := report.Probe{When: when, OK: err == nil, Detail: detail, At: start.UTC(), Elapsed: report.Duration(time.Since(start))}
+	if err != nil {
+		p.Detail = strings.TrimSpace(detail + " " + err.Error())
+	}
+	return p
+}
+
+func skeleton(c Check, start time.Time) report.Result {
+	return report.Result{ID: c.ID, Title: c.Title, Requirements: slices.Clone(c.Requirements), Level: c.Level,
+		Category: c.Category, Started: start.UTC()}
+}
+
+func (r *Runner) interrupted(c Check) report.Result {
+	res := skeleton(c, time.Now())
+	res.Verdict, res.Reason, res.Message = report.Error, "interrupted", "the run was interrupted before this check ran"
+	res.Evidence = []report.Evidence{}
+	return res
+}
+
+// one runs a single check under its deadline and turns its outcome into a result.
+func (r *Runner) one(ctx context.Context, c Check, log *slog.Logger) report.Result {
+	start := time.Now()
+	res := skeleton(c, start)
+	if r.OnStart != nil {
+		r.OnStart(c)
+	}
+	var missing []string
+	for _, o := range c.Needs {
+		if r.Claimed == nil || !r.Claimed(o) {
+			missing = append(missing, o)
+		}
+	}
+	if len(missing) > 0 {
+		res.Verdict, res.Reason = report.NotApplicable, "option-not-claimed"
+		res.Message = fmt.Sprintf("the implementation statement does not claim %s", strings.Join(missing, ", "))
+		res.Evidence = []report.Evidence{}
+		return res
+	}
+
+	timeout := c.Timeout
+	if r.Timeout > 0 && r.Timeout < timeout {
+		timeout = r.Timeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	t := &T{Env: r.Env, Log: log.With("check", c.ID)}
+	out := make(chan Outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				out <- Errorf("harness-panic", "the check panicked: %v\n%s", p, debug.Stack())
+			}
+		}()
+		out <- c.Run(cctx, t)
+	}()
+	grace := r.Grace
+	if grace <= 0 {
+		grace = 5 * time.Second
+	}
+	var o Outcome
+	select {
+	case o = <-out:
+	case <-cctx.Done():
+		select {
+		case o = <-out:
+		case <-time.After(grace):
+			o = Errorf("check-timeout", "the check did not end within its %s deadline (and %s of grace)", timeout, grace)
+		}
+	}
+	if !o.Verdict.Valid() {
+		o = Errorf("harness-bug", "the check returned no verdict (%q)", o.Verdict)
+	}
+	// A check that passes after its deadline passed is suspect: its context was cancelled
+	// and whatever it waited for may not have happened.
+	if o.Verdict == report.Pass && errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		o = Errorf("check-timeout", "the check reported a pass after its %s deadline: %s", timeout, o.Message)
+	}
+	res.Verdict, res.Reason, res.Message = o.Verdict, o.Reason, o.Message
+	res.Evidence, res.Expected, res.Actual = t.result()
+	res.Duration = report.Duration(time.Since(start))
+	log.Debug("check ended", "check", c.ID, "verdict", res.Verdict, "reason", res.Reason, "duration", time.Since(start))
+	return res
+}
