@@ -55,13 +55,15 @@ func ParseKind(s string) (Kind, error) {
 // Authority is a certification authority that can issue identities.
 type Authority struct {
 	Cert *x509.Certificate
-	Key  *ecdsa.PrivateKey
+	// Key is the CA's private key; the test PKI makes ECDSA keys, but an authority loaded
+	// from a vendor's files may hold any key crypto/x509 can sign with.
+	Key crypto.Signer
 }
 
 // Credential is a certificate with its private key.
 type Credential struct {
 	Cert *x509.Certificate
-	Key  *ecdsa.PrivateKey
+	Key  crypto.Signer
 }
 
 // TLS returns the credential as a tls.Certificate.
@@ -320,19 +322,27 @@ func writePEM(path, typ string, der []byte, mode os.FileMode) error {
 
 // LoadAuthority reads ca.crt and ca.key from dir.
 func LoadAuthority(dir string) (*Authority, error) {
-	cert, err := LoadCertificate(filepath.Join(dir, CACert))
+	return LoadAuthorityFiles(filepath.Join(dir, CACert), filepath.Join(dir, CAKey))
+}
+
+// LoadAuthorityFiles reads a CA's certificate and private key (PKCS #8, SEC 1 or PKCS #1 PEM).
+func LoadAuthorityFiles(certPath, keyPath string) (*Authority, error) {
+	cert, err := LoadCertificate(certPath)
 	if err != nil {
 		return nil, err
 	}
-	key, err := loadPrivateKey(filepath.Join(dir, CAKey))
+	if !cert.IsCA {
+		return nil, fmt.Errorf("pki: %s: not a CA certificate (basicConstraints CA false)", certPath)
+	}
+	key, err := loadPrivateKey(keyPath)
 	if err != nil {
 		return nil, err
 	}
-	ek, ok := key.(*ecdsa.PrivateKey)
+	signer, ok := key.(crypto.Signer)
 	if !ok {
-		return nil, fmt.Errorf("pki: %s: not an ECDSA key", filepath.Join(dir, CAKey))
+		return nil, fmt.Errorf("pki: %s: a %T cannot sign certificates", keyPath, key)
 	}
-	return &Authority{Cert: cert, Key: ek}, nil
+	return &Authority{Cert: cert, Key: signer}, nil
 }
 
 // LoadCertificate reads the first PEM certificate of a file.
@@ -357,11 +367,27 @@ func loadPrivateKey(path string) (crypto.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pki: %w", err)
 	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("pki: %s: no PEM PRIVATE KEY (PKCS #8) block", path)
+	var block *pem.Block
+	for rest := data; ; {
+		block, rest = pem.Decode(rest)
+		if block == nil || strings.HasSuffix(block.Type, "PRIVATE KEY") {
+			break
+		}
 	}
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if block == nil {
+		return nil, fmt.Errorf("pki: %s: no PEM private key block", path)
+	}
+	var key crypto.PrivateKey
+	switch block.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	default:
+		err = fmt.Errorf("PEM block %q is not a private key this program reads (PKCS #8, SEC 1, PKCS #1)", block.Type)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pki: %s: %w", path, err)
 	}
