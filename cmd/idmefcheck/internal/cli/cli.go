@@ -36,7 +36,9 @@ type Command struct {
 	Short string // one line for the command list
 	Long  string // what it does, its inputs, outputs and exit codes
 	// Setup registers the command's flags on fs and returns the function that runs it once
-	// fs has been parsed. A command with Subcommands has no Setup of its own.
+	// fs has been parsed. A group (a command with Subcommands) may have one too: it runs when
+	// no subcommand is named ("idmefcheck analyzer --config FILE" runs the analyzer,
+	// "idmefcheck analyzer emit" a subcommand); without one, the group only lists them.
 	Setup func(fs *pflag.FlagSet) RunFunc
 	// Subcommands makes the command a group: "idmefcheck vectors verify" runs the
 	// subcommand named verify, whose Usage includes the group's name.
@@ -183,11 +185,12 @@ func leaves() []named {
 				continue
 			}
 			full := prefix + c.Name
+			if c.Setup != nil {
+				out = append(out, named{full, c})
+			}
 			if len(c.Subcommands) > 0 {
 				walk(full+" ", c.Subcommands)
-				continue
 			}
-			out = append(out, named{full, c})
 		}
 	}
 	walk("", Commands())
@@ -225,6 +228,8 @@ func writeCommandHelp(w io.Writer, cmd *Command) {
 				fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Short)
 			}
 		}
+	}
+	if cmd.Setup == nil {
 		return
 	}
 	fs := newFlagSet(cmd)
