@@ -81,6 +81,7 @@ func Commands() []*Command {
 		rulesCommand(),
 		catalogCommand(),
 		managerCommand(),
+		analyzerCommand(),
 		pkiCommand(),
 		sendCommand(),
 		versionCommand(),
