@@ -3,12 +3,15 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,8 +41,10 @@ type SQLiteOptions struct {
 // that a 2xx means the alert survives both. Group commit pays for the extra fsync.
 type SQLite struct {
 	w, r   *sql.DB
+	path   string
 	stmts  map[string]*sql.Stmt // the committer's statements, prepared once
 	opts   SQLiteOptions
+	peers  map[string]bool // certificates known to be in the peers table (committer only)
 	in     chan *putReq
 	mu     sync.RWMutex // guards closed against Put racing Close
 	closed bool
@@ -57,44 +62,17 @@ type putResp struct {
 	err error
 }
 
-// writeSQL are the statements the committer runs for every alert, prepared once: parsing them
-// for each alert cost more than executing them.
+// writeSQL are the statements the committer runs, prepared once: parsing them for each alert
+// cost more than executing them. A new alert costs one statement: "insert" both checks the
+// key (through the unique index it must update anyway) and writes the row; "lookup" runs
+// only when the key exists, "peer" once per certificate.
 var writeSQL = map[string]string{
-	"lookup":   `SELECT seq, digest FROM alerts WHERE analyzer = ? AND id_key = ? ORDER BY seq LIMIT 1`,
-	"insert":   `INSERT INTO alerts (analyzer, id_key, id, dup, digest, received, create_time, priority, analyzer_name, analyzer_id, fields, evidence, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	"category": `INSERT INTO alert_categories (seq, category) VALUES (?, ?)`,
-	"ip":       `INSERT INTO alert_ips (seq, role, ip) VALUES (?, ?, ?)`,
-	"cursor":   `INSERT INTO pull_cursors (source, cursor, updated) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated`,
+	"insert": `INSERT INTO alerts (analyzer, id_key, id, dup, digest, received, create_time, priority, analyzer_name, analyzer_id, fields, peer, evidence, raw) ` +
+		`VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_key, analyzer, dup) DO NOTHING`,
+	"lookup": `SELECT seq, digest FROM alerts WHERE id_key = ? AND analyzer = ? ORDER BY seq LIMIT 1`,
+	"peer":   `INSERT INTO peers (sha256, certificate) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING`,
+	"cursor": `INSERT INTO pull_cursors (source, cursor, updated) VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated`,
 }
-
-const schemaSQL = `
-CREATE TABLE IF NOT EXISTS alerts (
-	seq INTEGER PRIMARY KEY,
-	analyzer TEXT NOT NULL,
-	id_key TEXT NOT NULL,
-	id TEXT NOT NULL,
-	dup INTEGER NOT NULL DEFAULT 0,
-	digest BLOB NOT NULL,
-	received INTEGER NOT NULL,
-	create_time INTEGER,
-	priority TEXT,
-	analyzer_name TEXT,
-	analyzer_id TEXT,
-	fields TEXT NOT NULL,
-	evidence TEXT NOT NULL,
-	raw BLOB NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS alerts_key ON alerts(analyzer, id_key, dup);
-CREATE INDEX IF NOT EXISTS alerts_id ON alerts(id_key);
-CREATE INDEX IF NOT EXISTS alerts_create_time ON alerts(create_time);
-CREATE TABLE IF NOT EXISTS alert_categories (seq INTEGER NOT NULL, category TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS alert_categories_category ON alert_categories(category, seq);
-CREATE INDEX IF NOT EXISTS alert_categories_seq ON alert_categories(seq);
-CREATE TABLE IF NOT EXISTS alert_ips (seq INTEGER NOT NULL, role TEXT NOT NULL, ip TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS alert_ips_ip ON alert_ips(role, ip, seq);
-CREATE INDEX IF NOT EXISTS alert_ips_seq ON alert_ips(seq);
-CREATE TABLE IF NOT EXISTS pull_cursors (source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated INTEGER NOT NULL);
-`
 
 // OpenSQLite opens (creating if needed) the database at path and starts its committer. The
 // caller must call Close.
@@ -115,9 +93,9 @@ func OpenSQLite(path string, opts SQLiteOptions) (*SQLite, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if _, err := w.Exec(schemaSQL); err != nil {
+	if err := layout(w, path); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: creating the schema in %s: %w", path, err)
+		return nil, err
 	}
 	var mode string
 	if err := w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
@@ -130,7 +108,8 @@ func OpenSQLite(path string, opts SQLiteOptions) (*SQLite, error) {
 		return nil, fmt.Errorf("store: opening %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &SQLite{w: w, r: r, opts: opts, in: make(chan *putReq, opts.QueueSize), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
+	s := &SQLite{w: w, r: r, path: path, opts: opts, in: make(chan *putReq, opts.QueueSize), done: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}, peers: map[string]bool{}}
 	for name, q := range writeSQL {
 		st, err := w.Prepare(q)
 		if err != nil {
@@ -206,7 +185,10 @@ func (s *SQLite) commitLoop() {
 // commit writes a batch in one transaction; if that fails, each record in a transaction of
 // its own, so that one bad record fails alone.
 func (s *SQLite) commit(batch []*putReq) {
-	results, stored, err := s.commitTx(batch)
+	results, stored, peers, err := s.commitTx(batch)
+	for _, fp := range peers {
+		s.peers[fp] = true // committed: later transactions need not write it again
+	}
 	if err != nil && len(batch) > 1 {
 		for _, r := range batch {
 			s.commit([]*putReq{r})
@@ -225,70 +207,61 @@ func (s *SQLite) commit(batch []*putReq) {
 	}
 }
 
-type keyState struct {
-	digest []byte
-	seq    int64
-}
-
-func (s *SQLite) commitTx(batch []*putReq) ([]PutResult, []*Record, error) {
+// commitTx writes a batch in one transaction. It returns the fingerprints of the peer
+// certificates it wrote, so that later transactions skip them once this one has committed.
+func (s *SQLite) commitTx(batch []*putReq) ([]PutResult, []*Record, []string, error) {
 	ctx := context.Background() // a queued Put is committed even if its caller gave up
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: beginning a transaction: %w", err)
+		return nil, nil, nil, fmt.Errorf("store: beginning a transaction: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	w := &txw{ctx: ctx, tx: tx, stmts: s.stmts}
+	w := &txw{ctx: ctx, tx: tx, stmts: s.stmts, known: s.peers}
 	results := make([]PutResult, len(batch))
 	var stored []*Record
-	inBatch := map[[2]string]keyState{}
 	for i, r := range batch {
 		rec := r.rec
-		k := [2]string{rec.Analyzer, strings.ToLower(rec.ID)}
-		if !rec.AllowDuplicate {
-			st, ok := inBatch[k]
-			if !ok {
-				err := w.stmt("lookup").QueryRow(k[0], k[1]).Scan(&st.seq, &st.digest)
-				switch {
-				case err == nil:
-					ok = true
-				case !errors.Is(err, sql.ErrNoRows):
-					return nil, nil, fmt.Errorf("store: looking up %s %q: %w", k[0], rec.ID, err)
-				}
-			}
-			if ok {
-				results[i] = PutResult{Outcome: Conflict, Seq: st.seq}
-				if bytes.Equal(st.digest, rec.Digest[:]) {
-					results[i].Outcome = Duplicate
-				}
-				if rec.Cursor != nil {
-					if err := w.saveCursor(rec.Cursor); err != nil {
-						return nil, nil, err
-					}
-				}
-				continue
-			}
-		}
-		seq, err := w.insert(rec)
+		// The insert is the dedup check: the unique key (id_key, analyzer, dup) refuses a
+		// stored key, an earlier alert of this batch included, and only then is the existing
+		// record read. AllowDuplicate gets a dup value of its own, so it always inserts.
+		seq, inserted, err := w.insert(rec)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		rec.Seq = seq
-		inBatch[k] = keyState{digest: rec.Digest[:], seq: seq}
-		results[i] = PutResult{Outcome: Stored, Seq: seq}
-		stored = append(stored, rec)
+		if inserted {
+			rec.Seq = seq
+			results[i] = PutResult{Outcome: Stored, Seq: seq}
+			stored = append(stored, rec)
+			continue
+		}
+		var digest []byte
+		if err := w.stmt("lookup").QueryRow(strings.ToLower(rec.ID), rec.Analyzer).Scan(&seq, &digest); err != nil {
+			return nil, nil, nil, fmt.Errorf("store: looking up %s %q: %w", rec.Analyzer, rec.ID, err)
+		}
+		results[i] = PutResult{Outcome: Conflict, Seq: seq}
+		if bytes.Equal(digest, rec.Digest[:]) {
+			results[i].Outcome = Duplicate
+		}
+		if rec.Cursor != nil {
+			if err := w.saveCursor(rec.Cursor); err != nil {
+				return nil, nil, nil, err
+			}
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, nil, fmt.Errorf("store: committing %d alerts: %w", len(batch), err)
+		return nil, nil, nil, fmt.Errorf("store: committing %d alerts: %w", len(batch), err)
 	}
-	return results, stored, nil
+	return results, stored, w.newPeers, nil
 }
 
 // txw writes in one transaction with the committer's prepared statements.
 type txw struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
-	bound map[string]*sql.Stmt
+	ctx      context.Context
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt
+	bound    map[string]*sql.Stmt
+	known    map[string]bool // peer certificates committed before this transaction
+	newPeers []string        // and those this transaction writes
 }
 
 func (w *txw) stmt(name string) *sql.Stmt {
@@ -303,50 +276,74 @@ func (w *txw) stmt(name string) *sql.Stmt {
 	return st
 }
 
-func (w *txw) insert(rec *Record) (int64, error) {
-	fields, err := json.Marshal(rec.Fields)
+// insert writes rec unless its key is stored, and says whether it did. The peer certificate
+// goes to peers, once per certificate; the evidence keeps its fingerprint.
+func (w *txw) insert(rec *Record) (seq int64, inserted bool, err error) {
+	f := rec.Fields
+	// Queries compare addresses in their canonical form, read from these fields.
+	f.SourceIPs, f.TargetIPs = canonicalIPs(f.SourceIPs), canonicalIPs(f.TargetIPs)
+	fields, err := json.Marshal(f)
 	if err != nil {
-		return 0, fmt.Errorf("store: %w", err)
+		return 0, false, fmt.Errorf("store: %w", err)
 	}
-	ev, err := json.Marshal(rec.Evidence)
+	ev := rec.Evidence
+	cert := ev.PeerCertificate
+	var peer any
+	if len(cert) > 0 {
+		sum := sha256.Sum256(cert)
+		peer = hex.EncodeToString(sum[:])
+		ev.PeerCertificate = nil
+	}
+	evidence, err := json.Marshal(ev)
 	if err != nil {
-		return 0, fmt.Errorf("store: %w", err)
+		return 0, false, fmt.Errorf("store: %w", err)
 	}
 	var ct any
-	if !rec.Fields.CreateTime.IsZero() {
-		ct = rec.Fields.CreateTime.UTC().UnixNano()
+	if !f.CreateTime.IsZero() {
+		ct = f.CreateTime.UTC().UnixNano()
 	}
 	dup := 0
 	if rec.AllowDuplicate {
 		dup = int(time.Now().UnixNano() & 0x7fffffffffff)
 	}
 	res, err := w.stmt("insert").Exec(rec.Analyzer, strings.ToLower(rec.ID), rec.ID, dup, rec.Digest[:], rec.Received.UTC().UnixNano(), ct,
-		rec.Fields.Priority, rec.Fields.AnalyzerName, rec.Fields.AnalyzerID, string(fields), string(ev), rec.Raw)
+		f.Priority, f.AnalyzerName, f.AnalyzerID, string(fields), peer, string(evidence), rec.Raw)
 	if err != nil {
-		return 0, fmt.Errorf("store: inserting %s %q: %w", rec.Analyzer, rec.ID, err)
+		return 0, false, fmt.Errorf("store: inserting %s %q: %w", rec.Analyzer, rec.ID, err)
 	}
-	seq, err := res.LastInsertId()
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, false, err
+	}
+	seq, err = res.LastInsertId()
 	if err != nil {
-		return 0, fmt.Errorf("store: %w", err)
+		return 0, false, fmt.Errorf("store: %w", err)
 	}
-	for _, c := range rec.Fields.Categories {
-		if _, err := w.stmt("category").Exec(seq, c); err != nil {
-			return 0, fmt.Errorf("store: inserting categories of %q: %w", rec.ID, err)
+	if fp, ok := peer.(string); ok && !w.known[fp] && !slices.Contains(w.newPeers, fp) {
+		if _, err := w.stmt("peer").Exec(fp, cert); err != nil {
+			return 0, false, fmt.Errorf("store: saving the certificate of %s: %w", rec.Evidence.PeerIdentity, err)
 		}
-	}
-	for role, ips := range map[string][]string{"source": rec.Fields.SourceIPs, "target": rec.Fields.TargetIPs} {
-		for _, ip := range ips {
-			if _, err := w.stmt("ip").Exec(seq, role, CanonicalIP(ip)); err != nil {
-				return 0, fmt.Errorf("store: inserting addresses of %q: %w", rec.ID, err)
-			}
-		}
+		w.newPeers = append(w.newPeers, fp)
 	}
 	if rec.Cursor != nil {
 		if err := w.saveCursor(rec.Cursor); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
-	return seq, nil
+	return seq, true, nil
+}
+
+// canonicalIPs returns ips in canonical form, ips itself when they are already.
+func canonicalIPs(ips []string) []string {
+	for i, ip := range ips {
+		if c := CanonicalIP(ip); c != ip {
+			out := slices.Clone(ips)
+			for j := i; j < len(out); j++ {
+				out[j] = CanonicalIP(out[j])
+			}
+			return out
+		}
+	}
+	return ips
 }
 
 func (w *txw) saveCursor(c *Cursor) error {
@@ -367,17 +364,18 @@ func CanonicalIP(s string) string {
 	return a.Unmap().String()
 }
 
-const recordColumns = `seq, analyzer, id, digest, received, fields, evidence, raw`
+// recordFrom selects records (alias a) with their peer's certificate.
+const recordFrom = `SELECT a.seq, a.analyzer, a.id, a.digest, a.received, a.fields, a.evidence, a.raw, p.certificate FROM alerts a LEFT JOIN peers p ON p.sha256 = a.peer`
 
 func scanRecords(rows *sql.Rows) ([]*Record, error) {
 	defer rows.Close()
 	var out []*Record
 	for rows.Next() {
 		var rec Record
-		var digest []byte
+		var digest, cert []byte
 		var received int64
 		var fields, ev string
-		if err := rows.Scan(&rec.Seq, &rec.Analyzer, &rec.ID, &digest, &received, &fields, &ev, &rec.Raw); err != nil {
+		if err := rows.Scan(&rec.Seq, &rec.Analyzer, &rec.ID, &digest, &received, &fields, &ev, &rec.Raw, &cert); err != nil {
 			return nil, fmt.Errorf("store: reading a record: %w", err)
 		}
 		copy(rec.Digest[:], digest)
@@ -388,6 +386,7 @@ func scanRecords(rows *sql.Rows) ([]*Record, error) {
 		if err := json.Unmarshal([]byte(ev), &rec.Evidence); err != nil {
 			return nil, fmt.Errorf("store: record %d evidence: %w", rec.Seq, err)
 		}
+		rec.Evidence.PeerCertificate = cert
 		out = append(out, &rec)
 	}
 	if err := rows.Err(); err != nil {
@@ -398,13 +397,13 @@ func scanRecords(rows *sql.Rows) ([]*Record, error) {
 
 // Get implements Store.
 func (s *SQLite) Get(ctx context.Context, id, analyzer string) ([]*Record, error) {
-	q := `SELECT ` + recordColumns + ` FROM alerts WHERE id_key = ?`
+	q := recordFrom + ` WHERE a.id_key = ?`
 	args := []any{strings.ToLower(id)}
 	if analyzer != "" {
-		q += ` AND analyzer = ?`
+		q += ` AND a.analyzer = ?`
 		args = append(args, analyzer)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY seq`, args...)
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY a.seq`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: looking up %q: %w", id, err)
 	}
@@ -430,7 +429,9 @@ func where(f Filter) (string, []any) {
 		add(`a.create_time < ?`, f.To.UTC().UnixNano())
 	}
 	if f.Category != "" {
-		add(`EXISTS (SELECT 1 FROM alert_categories c WHERE c.seq = a.seq AND c.category = ?)`, f.Category)
+		// Categories and addresses are read from the fields (layout 2): these filters scan,
+		// as free text does; the time range and the cursor use indexes.
+		add(`EXISTS (SELECT 1 FROM json_each(a.fields, '$.categories') c WHERE c.value = ?)`, f.Category)
 	}
 	if f.Priority != "" {
 		add(`a.priority = ?`, f.Priority)
@@ -445,10 +446,10 @@ func where(f Filter) (string, []any) {
 		add(`a.analyzer = ?`, f.Peer)
 	}
 	if f.SourceIP != "" {
-		add(`EXISTS (SELECT 1 FROM alert_ips i WHERE i.seq = a.seq AND i.role = 'source' AND i.ip = ?)`, CanonicalIP(f.SourceIP))
+		add(`EXISTS (SELECT 1 FROM json_each(a.fields, '$.source_ips') i WHERE i.value = ?)`, CanonicalIP(f.SourceIP))
 	}
 	if f.TargetIP != "" {
-		add(`EXISTS (SELECT 1 FROM alert_ips i WHERE i.seq = a.seq AND i.role = 'target' AND i.ip = ?)`, CanonicalIP(f.TargetIP))
+		add(`EXISTS (SELECT 1 FROM json_each(a.fields, '$.target_ips') i WHERE i.value = ?)`, CanonicalIP(f.TargetIP))
 	}
 	if f.Text != "" {
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Text)
@@ -469,7 +470,7 @@ func (s *SQLite) Query(ctx context.Context, f Filter) ([]*Record, error) {
 		f.Limit = 100
 	}
 	w, args := where(f)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+recordColumns+` FROM alerts a`+w+` ORDER BY a.seq LIMIT ?`, append(args, f.Limit)...)
+	rows, err := s.r.QueryContext(ctx, recordFrom+w+` ORDER BY a.seq LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: query: %w", err)
 	}
@@ -483,13 +484,13 @@ func (s *SQLite) Stats(ctx context.Context, groupBy string, f Filter) ([]Count, 
 	var q string
 	switch groupBy {
 	case "Category":
-		q = `SELECT c.category, count(*) FROM alerts a JOIN alert_categories c ON c.seq = a.seq` + w + ` GROUP BY c.category`
+		q = `SELECT c.value, count(*) FROM alerts a, json_each(a.fields, '$.categories') c` + w + ` GROUP BY c.value`
 	case "Priority":
 		q = `SELECT coalesce(a.priority, ''), count(*) FROM alerts a` + w + ` GROUP BY a.priority`
 	case "Analyzer.Name":
 		q = `SELECT coalesce(a.analyzer_name, ''), count(*) FROM alerts a` + w + ` GROUP BY a.analyzer_name`
 	case "Source.IP":
-		q = `SELECT i.ip, count(DISTINCT a.seq) FROM alerts a JOIN alert_ips i ON i.seq = a.seq AND i.role = 'source'` + w + ` GROUP BY i.ip`
+		q = `SELECT i.value, count(DISTINCT a.seq) FROM alerts a, json_each(a.fields, '$.source_ips') i` + w + ` GROUP BY i.value`
 	default:
 		return nil, fmt.Errorf("store: cannot group by %q (want one of %s)", groupBy, strings.Join(GroupBy, ", "))
 	}

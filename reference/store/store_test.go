@@ -3,8 +3,11 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -214,3 +217,99 @@ var _ = Describe("SQLite", func() {
 		})
 	})
 })
+
+var _ = Describe("SQLite layouts", func() {
+	ctx := context.Background()
+	var path string
+	BeforeEach(func() { path = filepath.Join(GinkgoT().TempDir(), "alerts.db") })
+	raw := func() *sql.DB {
+		db, err := sql.Open("sqlite", "file:"+path)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(db.Close)
+		return db
+	}
+
+	It("keeps each peer certificate once, and gives it back with every alert", func() {
+		s, err := store.OpenSQLite(path, store.SQLiteOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		cert := []byte("DER bytes of a certificate")
+		for _, id := range []string{"c1", "c2"} {
+			r := record("dns:a", id, fmt.Sprintf(`{"ID":%q}`, id))
+			r.Evidence.PeerCertificate = cert
+			_, err := s.Put(ctx, r)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		for _, id := range []string{"c1", "c2"} {
+			recs, err := s.Get(ctx, id, "")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(recs[0].Evidence.PeerCertificate).To(Equal(cert))
+		}
+		var peers int
+		Expect(raw().QueryRow(`SELECT count(*) FROM peers`).Scan(&peers)).To(Succeed())
+		Expect(peers).To(Equal(1))
+	})
+
+	It("migrates a file of layout version 1 in place: alerts, fields, certificates and queries", func() {
+		db := raw()
+		_, err := db.Exec(layout1SQL)
+		Expect(err).NotTo(HaveOccurred())
+		cert := []byte("DER of the analyzer's certificate")
+		sum := sha256.Sum256(cert)
+		fields := `{"create_time":"2026-01-14T12:00:00Z","categories":["Recon.Scanning"],"priority":"High","source_ips":["2001:DB8::1"],"target_ips":["192.0.2.9"]}`
+		ev, _ := json.Marshal(store.Evidence{Mode: "push", PeerIdentity: "dns:a", PeerFingerprint: fmt.Sprintf("%x", sum), PeerCertificate: cert})
+		for i, id := range []string{"M-1", "m-2"} {
+			_, err := db.Exec(`INSERT INTO alerts (analyzer, id_key, id, digest, received, create_time, priority, fields, evidence, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				"dns:a", strings.ToLower(id), id, sum[:], int64(i), time.Date(2026, 1, 14, 12, 0, 0, 0, time.UTC).UnixNano(), "High", fields, string(ev), []byte(`{"ID":"`+id+`"}`))
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Expect(db.Close()).To(Succeed())
+
+		s, err := store.OpenSQLite(path, store.SQLiteOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		recs, err := s.Get(ctx, "m-1", "dns:a")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(recs[0].Evidence.PeerCertificate).To(Equal(cert))
+		Expect(recs[0].Fields.SourceIPs).To(Equal([]string{"2001:db8::1"}))
+		found, err := s.Query(ctx, store.Filter{Category: "Recon.Scanning", SourceIP: "2001:db8:0::1"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found).To(HaveLen(2))
+		Expect(s.Stats(ctx, "Source.IP", store.Filter{})).To(Equal([]store.Count{{Key: "2001:db8::1", Count: 2}}))
+		res, err := s.Put(ctx, &store.Record{Analyzer: "dns:a", ID: "M-2", Raw: []byte("other"), Digest: sha256.Sum256([]byte("other")), Received: time.Now()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Outcome).To(Equal(store.Conflict), "the migrated key still deduplicates")
+
+		var version int
+		Expect(raw().QueryRow(`PRAGMA user_version`).Scan(&version)).To(Succeed())
+		Expect(version).To(Equal(2))
+	})
+
+	It("refuses a file of a layout it does not know, naming the file and the version", func() {
+		s, err := store.OpenSQLite(path, store.SQLiteOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Close()).To(Succeed())
+		_, err = raw().Exec(`PRAGMA user_version = 7`)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = store.OpenSQLite(path, store.SQLiteOptions{})
+		Expect(err).To(MatchError(store.ErrLayout))
+		Expect(err).To(MatchError(And(ContainSubstring(path), ContainSubstring("layout version 7"))))
+	})
+})
+
+// layout1SQL is the schema of layout version 1, as the first store wrote it.
+const layout1SQL = `
+CREATE TABLE alerts (seq INTEGER PRIMARY KEY, analyzer TEXT NOT NULL, id_key TEXT NOT NULL, id TEXT NOT NULL,
+	dup INTEGER NOT NULL DEFAULT 0, digest BLOB NOT NULL, received INTEGER NOT NULL, create_time INTEGER, priority TEXT,
+	analyzer_name TEXT, analyzer_id TEXT, fields TEXT NOT NULL, evidence TEXT NOT NULL, raw BLOB NOT NULL);
+CREATE UNIQUE INDEX alerts_key ON alerts(analyzer, id_key, dup);
+CREATE INDEX alerts_id ON alerts(id_key);
+CREATE INDEX alerts_create_time ON alerts(create_time);
+CREATE TABLE alert_categories (seq INTEGER NOT NULL, category TEXT NOT NULL);
+CREATE INDEX alert_categories_category ON alert_categories(category, seq);
+CREATE INDEX alert_categories_seq ON alert_categories(seq);
+CREATE TABLE alert_ips (seq INTEGER NOT NULL, role TEXT NOT NULL, ip TEXT NOT NULL);
+CREATE INDEX alert_ips_ip ON alert_ips(role, ip, seq);
+CREATE INDEX alert_ips_seq ON alert_ips(seq);
+CREATE TABLE pull_cursors (source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated INTEGER NOT NULL);
+`
