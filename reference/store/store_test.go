@@ -133,6 +133,23 @@ var _ = Describe("SQLite", func() {
 			Expect(largest).To(BeNumerically(">", 1), "no transaction held more than one alert")
 		})
 
+		It("never makes a lone writer wait for company, whatever the commit delay", func() {
+			Expect(s.Close()).To(Succeed())
+			var err error
+			s, err = store.OpenSQLite(path, store.SQLiteOptions{CommitDelay: time.Hour})
+			Expect(err).NotTo(HaveOccurred())
+			done := make(chan struct{})
+			go func() {
+				defer GinkgoRecover()
+				defer close(done)
+				for i := range 20 {
+					_, err := s.Put(ctx, record("dns:a", fmt.Sprintf("lone-%d", i), `{}`))
+					Expect(err).NotTo(HaveOccurred())
+				}
+			}()
+			Eventually(done).WithTimeout(waitTimeout).Should(BeClosed())
+		})
+
 		It("keeps what it committed across a reopen", Label("R4766-6.1"), func() {
 			_, _ = s.Put(ctx, record("dns:a", "durable", `{"a":1}`))
 			Expect(s.Close()).To(Succeed())
