@@ -86,6 +86,11 @@ func (s *Signer) SignRequest(req *http.Request, body []byte) error {
 	if len(body) > 0 {
 		req.Header.Set("Content-Digest", ContentDigest(body))
 	}
+	if in, sig, err := s.signRequestFast(req, len(body) > 0, time.Now().Unix(), newNonce()); err == nil {
+		req.Header.Set("Signature-Input", in)
+		req.Header.Set("Signature", sig)
+		return nil
+	}
 	fields := httpsign.Headers(RequestComponents(len(body) > 0)...)
 	signer, err := httpsign.NewEd25519Signer(s.Private, s.signConfig(RequestTag), fields)
 	if err != nil {
@@ -127,6 +132,13 @@ func ResponseComponents(hasBody, requestSigned bool, extra ...string) *httpsign.
 func (s *Signer) SignResponse(h http.Header, status int, body []byte, req *http.Request, requestSigned bool, extra ...string) error {
 	if len(body) > 0 {
 		h.Set("Content-Digest", ContentDigest(body))
+	}
+	if len(extra) == 0 {
+		if in, sig, err := s.signResponseFast(h, status, len(body) > 0, req, requestSigned, time.Now().Unix(), newNonce()); err == nil {
+			h.Set("Signature-Input", in)
+			h.Set("Signature", sig)
+			return nil
+		}
 	}
 	signer, err := httpsign.NewEd25519Signer(s.Private, s.signConfig(ResponseTag), *ResponseComponents(len(body) > 0, requestSigned, extra...))
 	if err != nil {
@@ -216,6 +228,14 @@ func Signed(h http.Header) bool {
 // content already read into body, and checks that its key is bound to peer. On success the
 // nonce is recorded, so the same signature is never accepted twice.
 func (v *Verifier) VerifyRequest(req *http.Request, body []byte, peer transport.Identity) (*Evidence, error) {
+	if ev, err := v.verifyRequestFast(req, body, peer); !errors.Is(err, errNotFast) {
+		return ev, err
+	}
+	return v.verifyRequestLibrary(req, body, peer)
+}
+
+// verifyRequestLibrary is VerifyRequest through the library, for any request.
+func (v *Verifier) verifyRequestLibrary(req *http.Request, body []byte, peer transport.Identity) (*Evidence, error) {
 	if !Signed(req.Header) {
 		return nil, fmt.Errorf("httpsig: %w", ErrUnsigned)
 	}
