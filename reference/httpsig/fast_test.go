@@ -2,8 +2,8 @@ package httpsig
 
 import (
 	"crypto/ed25519"
-	"errors"
 	"crypto/tls"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
