@@ -1,7 +1,6 @@
 package httpsig
 
 import (
-	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -249,7 +248,7 @@ func (v *Verifier) verifyRequestFast(req *http.Request, body []byte, peer transp
 			return nil, fmt.Errorf("httpsig: actual signature does not cover all required fields: %w", ErrComponents)
 		}
 	}
-	if !ed25519.Verify(key.Public, base, p.sig) {
+	if !v.verifyEd25519(key.Public, base, p.sig) {
 		return nil, fmt.Errorf("httpsig: failed Ed25519 verification: %w", ErrBadSignature)
 	}
 	if len(required) > 2 {
@@ -325,7 +324,7 @@ func (s *Signer) signRequestFast(req *http.Request, hasBody bool, created int64,
 	if !ok {
 		return "", "", errNotFast
 	}
-	return Label + "=" + params, Label + "=:" + base64.StdEncoding.EncodeToString(ed25519.Sign(s.Private, base)) + ":", nil
+	return Label + "=" + params, Label + "=:" + base64.StdEncoding.EncodeToString(sign(s.Private, base)) + ":", nil
 }
 
 // signResponseFast is SignResponse's signing without extra components, for a response to a
@@ -373,5 +372,5 @@ func (s *Signer) signResponseFast(h http.Header, status int, hasBody bool, req *
 	}
 	b = append(b, `"@signature-params": `...)
 	b = append(b, params...)
-	return Label + "=" + params, Label + "=:" + base64.StdEncoding.EncodeToString(ed25519.Sign(s.Private, b)) + ":", nil
+	return Label + "=" + params, Label + "=:" + base64.StdEncoding.EncodeToString(sign(s.Private, b)) + ":", nil
 }

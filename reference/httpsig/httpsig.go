@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dunglas/httpsfv"
@@ -190,6 +191,10 @@ type Verifier struct {
 	Nonces *NonceCache
 	// Now, when not nil, replaces time.Now (tests).
 	Now func() time.Time
+
+	// expanded caches the expanded form of the keys' public keys (about 1.5 KB each), by
+	// their bytes: derived key material only, never a verdict (see verifyEd25519).
+	expanded sync.Map
 }
 
 func (v *Verifier) now() time.Time {
