@@ -95,9 +95,10 @@ type Identities struct {
 
 // Signing configures reference-profile message signatures.
 type Signing struct {
-	Key     string `yaml:"key" json:"key"`
-	KeyID   string `yaml:"key_id" json:"key_id"`
-	PeerKey string `yaml:"peer_key,omitempty" json:"peer_key,omitempty"`
+	Key       string `yaml:"key" json:"key"`
+	KeyID     string `yaml:"key_id" json:"key_id"`
+	PeerKey   string `yaml:"peer_key,omitempty" json:"peer_key,omitempty"`
+	PeerKeyID string `yaml:"peer_key_id,omitempty" json:"peer_key_id,omitempty"`
 }
 
 // Observation channel kinds.

@@ -139,6 +139,7 @@ identities:
 #   key: {{q .SigningKey}}        # the harness's Ed25519 key, registered for the connect identity
 #   key_id: analyzer
 #   peer_key: {{q .MgrPub}}        # the manager's public key, to verify its signed answers
+#   peer_key_id: manager
 
 # How the harness sees what the manager stored: none | file | command | api.
 # Checks that must see it are inconclusive with none.
@@ -206,6 +207,7 @@ identities:
 #   key: {{q .MgrSigningKey}}     # the harness's (manager's) Ed25519 key, known to the analyzer
 #   key_id: manager
 #   peer_key: {{q .AnaPub}}        # the analyzer's public key
+#   peer_key_id: analyzer
 
 # How the harness makes the analyzer emit: none | command | shim (docs/analyzer-testing.md).
 trigger:

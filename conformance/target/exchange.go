@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -125,6 +126,11 @@ func (c *Client) Do(ctx context.Context, r Request) *Exchange {
 	if err != nil {
 		x.Elapsed = time.Since(start)
 		x.Err = err
+		// The TLS alert a refused client certificate brings is read on the connection; the
+		// HTTP error may not carry it.
+		if cerr := c.connError(); cerr != nil && !strings.Contains(err.Error(), cerr.Error()) {
+			x.Err = fmt.Errorf("%w (on the connection: %v)", err, cerr)
+		}
 		return x
 	}
 	defer res.Body.Close()
@@ -255,4 +261,34 @@ func DescribeTLS(st *tls.ConnectionState) string {
 			c.Subject.String(), c.DNSNames, c.IPAddresses, c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339), c.Issuer.String())
 	}
 	return b.String()
+}
+
+// Refusal says how the peer refused the request, when it did: "tls" when the handshake
+// failed or the peer sent a TLS alert or hung up instead of answering (nothing reached
+// the application), "http" for a 4xx or 5xx answer. It returns "" for a 1xx-3xx answer
+// and for failures that are not the peer's doing (a timeout is "timeout").
+func (x *Exchange) Refusal() string {
+	if x.Answered() {
+		if x.Status >= 400 {
+			return "http"
+		}
+		return ""
+	}
+	if x.Err == nil {
+		return ""
+	}
+	var he *HandshakeError
+	msg := x.Err.Error()
+	switch {
+	case errors.As(x.Err, &he):
+		return "tls"
+	case strings.Contains(msg, "remote error: tls:"):
+		return "tls"
+	case errors.Is(x.Err, context.DeadlineExceeded) || strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "timeout"):
+		return "timeout"
+	case errors.Is(x.Err, io.EOF) || errors.Is(x.Err, io.ErrUnexpectedEOF) || strings.Contains(msg, "EOF") ||
+		strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe"):
+		return "tls"
+	}
+	return "other"
 }

@@ -118,23 +118,28 @@ func (t *Target) TLSConfig(d Dial) *tls.Config {
 	case d.HTTP1:
 		c.NextProtos = []string{"http/1.1"}
 	}
+	// The certificate is presented whatever the server's list of acceptable authorities
+	// says: crypto/tls would otherwise withhold one the server cannot verify, and the checks
+	// must see the server refuse it.
+	cert := &t.Cert
 	switch {
 	case d.NoCert:
+		cert = &tls.Certificate{}
 	case d.Cert != nil:
-		c.Certificates = []tls.Certificate{*d.Cert}
-	default:
-		c.Certificates = []tls.Certificate{t.Cert}
+		cert = d.Cert
 	}
+	c.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return cert, nil }
 	return c
 }
 
 // Client is an HTTP client bound to one target and one Dial; Close releases its connections.
 type Client struct {
-	t    *Target
-	d    Dial
-	http *http.Client
-	mu   sync.Mutex
-	tls  []tls.ConnectionState
+	t       *Target
+	d       Dial
+	http    *http.Client
+	mu      sync.Mutex
+	tls     []tls.ConnectionState
+	readErr error
 }
 
 // Client returns a client that connects as d says.
@@ -154,6 +159,10 @@ func (t *Target) Client(d Dial) *Client {
 		if d.Record != nil {
 			raw = d.Record.wrap(raw)
 		}
+		// A TLS 1.3 server refuses a client certificate after the client's handshake has
+		// completed: the refusal arrives as the first read's error, which the HTTP/2
+		// transport does not pass on. The connection keeps it for the exchange.
+		raw = &errConn{Conn: raw, c: c}
 		conn := tls.Client(raw, cfg.Clone())
 		if err := conn.HandshakeContext(ctx); err != nil {
 			raw.Close()
@@ -183,6 +192,31 @@ func (t *Target) Client(d Dial) *Client {
 	c.http = &http.Client{Transport: rt, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return c
+}
+
+// errConn remembers the first read error of a connection other than the end of stream.
+type errConn struct {
+	net.Conn
+	c *Client
+}
+
+func (e *errConn) Read(p []byte) (int, error) {
+	n, err := e.Conn.Read(p)
+	if err != nil && err != io.EOF {
+		e.c.mu.Lock()
+		if e.c.readErr == nil {
+			e.c.readErr = err
+		}
+		e.c.mu.Unlock()
+	}
+	return n, err
+}
+
+// connError returns the first read error of the client's connections.
+func (c *Client) connError() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.readErr
 }
 
 // Close releases the client's idle connections.

@@ -1,0 +1,114 @@
+package knownbad_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/idmefcheck/idmefcheck/conformance/catalog"
+	"github.com/idmefcheck/idmefcheck/conformance/harness"
+	"github.com/idmefcheck/idmefcheck/conformance/knownbad"
+	"github.com/idmefcheck/idmefcheck/conformance/managerlab"
+	"github.com/idmefcheck/idmefcheck/conformance/managerrole"
+	"github.com/idmefcheck/idmefcheck/conformance/suite"
+	"github.com/idmefcheck/idmefcheck/reference/validator"
+	"github.com/idmefcheck/idmefcheck/report"
+	"github.com/idmefcheck/idmefcheck/schema"
+)
+
+var (
+	schemas *schema.Set
+	cat     *catalog.Catalog
+	reg     *harness.Registry
+	val     *validator.Validator
+)
+
+var _ = BeforeSuite(func() {
+	var err error
+	schemas, err = schema.Load()
+	Expect(err).NotTo(HaveOccurred())
+	cat, err = catalog.Load(schemas)
+	Expect(err).NotTo(HaveOccurred())
+	reg, err = suite.Registry(cat)
+	Expect(err).NotTo(HaveOccurred())
+	val, err = validator.New(schemas, validator.Options{})
+	Expect(err).NotTo(HaveOccurred())
+})
+
+func run(lab *managerlab.Lab, only []string) *report.Report {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	env, err := managerrole.NewEnv(ctx, lab.Statement, val, slog.New(slog.DiscardHandler))
+	Expect(err).NotTo(HaveOccurred())
+	env.Restart = func(ctx context.Context) error {
+		if err := lab.Restart(ctx); err != nil {
+			return err
+		}
+		return env.WaitReady(ctx, 10*time.Second)
+	}
+	r, err := suite.Run(ctx, suite.Config{Statement: lab.Statement, Catalog: cat, Registry: reg, Validator: val,
+		SuiteVersion: "test", Only: only, Parallel: 4, Env: env})
+	Expect(err).NotTo(HaveOccurred())
+	return r
+}
+
+func describe(r *report.Report) string {
+	var b strings.Builder
+	for _, p := range r.Sanity {
+		fmt.Fprintf(&b, "sanity %s ok=%v: %s\n", p.When, p.OK, p.Detail)
+	}
+	for _, res := range r.Results {
+		fmt.Fprintf(&b, "%s %s %s: %s\n", res.ID, res.Verdict, res.Reason, res.Message)
+	}
+	return b.String()
+}
+
+var _ = Describe("the known-bad managers", func() {
+	variants := knownbad.Managers()
+
+	It("have unique names, say what they break, and catch only checks that exist", func() {
+		seen := map[string]bool{}
+		for _, v := range variants {
+			Expect(seen[v.Name]).To(BeFalse(), v.Name)
+			seen[v.Name] = true
+			Expect(v.Name).To(HavePrefix("manager/"))
+			Expect(v.Breaks).NotTo(BeEmpty(), v.Name)
+			Expect(v.Catches).NotTo(BeEmpty(), v.Name)
+			for _, id := range v.Catches {
+				c, ok := reg.Lookup(id)
+				Expect(ok).To(BeTrue(), "%s catches %s, which is not a check", v.Name, id)
+				Expect(c.Role).To(Equal(harness.RoleManager))
+			}
+		}
+	})
+
+	It("together catch every manager-role check", func() {
+		var uncaught []string
+		for _, c := range reg.Checks() {
+			if c.Role == harness.RoleManager && len(knownbad.Catching(variants, c.ID)) == 0 {
+				uncaught = append(uncaught, c.ID)
+			}
+		}
+		Expect(uncaught).To(BeEmpty(), "checks no known-bad manager fails")
+	})
+
+	for _, v := range variants {
+		It(v.Name+" fails exactly the checks it claims to catch", func() {
+			lab, err := v.Start(schemas, GinkgoT().TempDir())
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(lab.Close)
+			r := run(lab, v.Catches)
+			Expect(r.Results).To(HaveLen(len(v.Catches)))
+			for _, res := range r.Results {
+				Expect(slices.Contains(v.Catches, res.ID)).To(BeTrue())
+				Expect(res.Verdict).To(Equal(report.Fail), "%s against %s:\n%s", res.ID, v.Name, describe(r))
+			}
+		})
+	}
+})

@@ -1,0 +1,62 @@
+// Package knownbad holds implementations known to break rules: the reference manager with
+// one fault switch on, and small fakes for what no switch reaches. Each variant names the
+// checks that must fail against it; the honesty tests prove they do, and that every check
+// fails against at least one variant while the reference passes them all.
+package knownbad
+
+import (
+	"slices"
+
+	"github.com/idmefcheck/idmefcheck/conformance/managerlab"
+	"github.com/idmefcheck/idmefcheck/schema"
+)
+
+// Variant is one known-bad implementation.
+type Variant struct {
+	// Name is stable: manager/accept-tls12.
+	Name string
+	Role string
+	// Breaks says which rule it breaks and how.
+	Breaks string
+	// Catches are the checks that must fail against it.
+	Catches []string
+	// Lab is how to run it (manager role): the lab options, Dir left empty.
+	Lab managerlab.Options
+}
+
+// Managers returns the known-bad managers, sorted by name.
+func Managers() []Variant {
+	vs := slices.Concat(authManagers(), confManagers(), integManagers(), nonrepManagers(), dosManagers(), dupManagers(),
+		relManagers(), timeManagers(), extManagers(), i18nManagers(), filtManagers(), addrManagers(), httpManagers())
+	for i := range vs {
+		vs[i].Role = "manager"
+	}
+	slices.SortFunc(vs, func(a, b Variant) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return vs
+}
+
+// Start runs a manager variant in dir.
+func (v Variant) Start(set *schema.Set, dir string) (*managerlab.Lab, error) {
+	o := v.Lab
+	o.Dir = dir
+	return managerlab.Start(set, o)
+}
+
+// Catching returns the names of the variants that catch a check.
+func Catching(vs []Variant, checkID string) []string {
+	var out []string
+	for _, v := range vs {
+		if slices.Contains(v.Catches, checkID) {
+			out = append(out, v.Name)
+		}
+	}
+	return out
+}
