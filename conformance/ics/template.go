@@ -3,6 +3,7 @@ package ics
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -18,6 +19,11 @@ type TemplateParams struct {
 	ObserveFile string
 	// Listen are the harness's listening addresses (analyzer role).
 	Listen []string
+	// Options are the options claimed (default http2, ipv4, ipv6); the others are listed
+	// commented out. Claiming signatures writes the signing section uncommented.
+	Options []string
+	// ServerName is the name the manager's certificate carries, when it is not the URLs' host.
+	ServerName string
 }
 
 // Template returns a commented statement for role that Parse accepts as it is; every field
@@ -44,7 +50,37 @@ func Template(role string, p TemplateParams) ([]byte, error) {
 	if p.ObserveFile != "" {
 		observeKind, observeFile = "file", p.ObserveFile
 	}
+	claimed := p.Options
+	if claimed == nil {
+		claimed = []string{"http2", "ipv4", "ipv6"}
+	}
+	for _, o := range claimed {
+		opt, ok := Options[o]
+		if !ok || !slices.Contains(opt.Roles, role) {
+			return nil, fmt.Errorf("option %q is not an option of the %s role (idmefcheck ics options)", o, role)
+		}
+	}
+	var opts strings.Builder
+	for _, o := range optionList {
+		if !slices.Contains(o.Roles, role) {
+			continue
+		}
+		mark := "# - "
+		if slices.Contains(claimed, o.Name) {
+			mark = "- "
+		}
+		fmt.Fprintf(&opts, "  %s%-19s # %s\n", mark, o.Name, o.Meaning)
+	}
+	sign := "# "
+	if slices.Contains(claimed, "signatures") {
+		sign = ""
+	}
+	limits := "# "
+	if slices.Contains(claimed, "max-body") || slices.Contains(claimed, "rate-limit") {
+		limits = ""
+	}
 	data := map[string]any{
+		"Limits": limits, "Options": strings.TrimRight(opts.String(), "\n"), "Sign": sign, "ServerName": p.ServerName,
 		"Targets": targets, "Listen": listen,
 		"CA": file("ca.crt", "pki/ca.crt"), "CAKey": file("ca.key", "pki/ca.key"),
 		"Cert": file("analyzer.crt", "pki/analyzer.crt"), "Key": file("analyzer.key", "pki/analyzer.key"),
@@ -93,16 +129,7 @@ versions: [2.D.V07, 2.D.V08]
 # Optional features claimed (idmefcheck ics options lists them). Checks needing an option not
 # claimed are not applicable; claim only what the manager does.
 options:
-  - http2
-  - ipv4
-  - ipv6
-  # - allow-list          # identities.unlisted must then be a valid identity left off the list
-  # - signatures          # reference profile signatures (RFC 9421); needs signing below
-  # - require-signatures  # unsigned alerts from the connect identity are refused
-  # - dedup               # one record per (analyzer, ID); same ID, other content: 409
-  # - query-api           # the reference operator API; observe.kind api
-  # - max-body            # limits.max_body; larger bodies get 413
-  # - rate-limit          # limits.rate and limits.burst; 429 with Retry-After
+{{.Options}}
 
 # tls:
 #   suites: [TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256]
@@ -113,16 +140,20 @@ connect:
 {{- range .Targets}}
     - {{q .}}
 {{- end}}
+{{- if .ServerName}}
+  server_name: {{q .ServerName}}   # the DNS-ID or IP the manager's certificate carries
+{{- else}}
   # server_name: manager.example.net   # the DNS-ID or IP the manager's certificate carries (default: each URL's host)
+{{- end}}
   ca: {{q .CA}}                  # the authority that issued the manager's certificate
   cert: {{q .Cert}}              # an analyzer identity the manager accepts
   key: {{q .Key}}
 
-# limits:
-#   max_body: 1048576            # bytes (option max-body)
-#   rate: 2000                   # alerts/s per peer (option rate-limit)
-#   burst: 4000
-#   ack_within: 10s              # a legitimate alert is acknowledged this soon under attack
+{{.Limits}}limits:
+{{.Limits}}  max_body: 1048576            # bytes (option max-body)
+{{.Limits}}  rate: 2000                   # alerts/s per peer (option rate-limit)
+{{.Limits}}  burst: 4000
+{{.Limits}}  ack_within: 10s              # a legitimate alert is acknowledged this soon under attack
 
 # Bad client identities for the authentication checks. With issuer, the harness makes the
 # missing ones itself from the CA the manager trusts; a check whose identity is missing is
@@ -135,11 +166,11 @@ identities:
   unlisted: {cert: {{q .Unlisted}}, key: {{q .UnlistedKey}}}   # valid, but not on the allow-list
 
 # Reference profile signatures (options signatures, require-signatures).
-# signing:
-#   key: {{q .SigningKey}}        # the harness's Ed25519 key, registered for the connect identity
-#   key_id: analyzer
-#   peer_key: {{q .MgrPub}}        # the manager's public key, to verify its signed answers
-#   peer_key_id: manager
+{{.Sign}}signing:
+{{.Sign}}  key: {{q .SigningKey}}        # the harness's Ed25519 key, registered for the connect identity
+{{.Sign}}  key_id: analyzer
+{{.Sign}}  peer_key: {{q .MgrPub}}        # the manager's public key, to verify its signed answers
+{{.Sign}}  peer_key_id: manager
 
 # How the harness sees what the manager stored: none | file | command | api.
 # Checks that must see it are inconclusive with none.
@@ -179,13 +210,7 @@ versions: [2.D.V08]
 
 # Optional features claimed (idmefcheck ics options lists them).
 options:
-  - http2
-  - ipv4
-  # - ipv6
-  # - signatures          # reference profile signatures; needs signing below
-  # - require-signatures  # it signs every request
-  # - pull                # it serves pull mode; connect.pull_url
-  # - spool               # it keeps alerts across manager outages and its own restarts
+{{.Options}}
 
 # The harness plays the analyzer's manager: where it listens and the identity it presents.
 connect:
@@ -203,11 +228,11 @@ connect:
 identities:
   issuer: {cert: {{q .CA}}, key: {{q .CAKey}}}
 
-# signing:
-#   key: {{q .MgrSigningKey}}     # the harness's (manager's) Ed25519 key, known to the analyzer
-#   key_id: manager
-#   peer_key: {{q .AnaPub}}        # the analyzer's public key
-#   peer_key_id: analyzer
+{{.Sign}}signing:
+{{.Sign}}  key: {{q .MgrSigningKey}}     # the harness's (manager's) Ed25519 key, known to the analyzer
+{{.Sign}}  key_id: manager
+{{.Sign}}  peer_key: {{q .AnaPub}}        # the analyzer's public key
+{{.Sign}}  peer_key_id: analyzer
 
 # How the harness makes the analyzer emit: none | command | shim (docs/analyzer-testing.md).
 trigger:

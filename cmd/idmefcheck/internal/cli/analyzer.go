@@ -164,7 +164,7 @@ func (o *analyzerOptions) common(fs *pflag.FlagSet) {
 	fs.StringVar(&o.receipts, "receipts", "", "keep the manager's verified receipts in this file")
 	fs.StringVar(&o.version, "idmef-version", "", "the IDMEFv2 revision of the alerts built: 2.D.V04 to 2.D.V08 (default 2.D.V08)")
 	fs.StringVar(&o.name, "name", "", "Analyzer.Name in the alerts (default idmefcheck-analyzer)")
-	fs.IntVar(&o.concurrency, "concurrency", 0, "alerts in flight at once when pushing (default 16)")
+	fs.IntVar(&o.concurrency, "concurrency", 0, "alerts in flight at once when pushing (default 64)")
 	fs.BoolVar(&o.http1, "http1", false, "push over HTTP/1.1 only (default: HTTP/2 when the manager offers it)")
 	fs.StringVar(&o.logLevel, "log-level", "", "debug, info (default), warn or error")
 }

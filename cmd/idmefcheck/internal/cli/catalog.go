@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/idmefcheck/idmefcheck/conformance/catalog"
+	"github.com/idmefcheck/idmefcheck/conformance/suite"
 	"github.com/idmefcheck/idmefcheck/reference/validator"
 	"github.com/idmefcheck/idmefcheck/schema"
 )
@@ -52,7 +53,11 @@ Exit codes: 0 listed; 2 bad flags.`,
 				if err != nil {
 					return err
 				}
-				cov, err := cat.Cover(Coverers(set.Model()))
+				coverers, err := Coverers(set.Model(), cat)
+				if err != nil {
+					return err
+				}
+				cov, err := cat.Cover(coverers)
 				if err != nil {
 					return err
 				}
@@ -71,13 +76,20 @@ Exit codes: 0 listed; 2 bad flags.`,
 	}
 }
 
-// Coverers lists everything that establishes requirements: the validator's rules, and the
-// conformance checks as they are added.
-func Coverers(m *schema.Model) []catalog.Coverer {
+// Coverers lists everything that establishes requirements: the validator's rules and the
+// conformance checks of every role.
+func Coverers(m *schema.Model, cat *catalog.Catalog) ([]catalog.Coverer, error) {
+	reg, err := suite.Registry(cat)
+	if err != nil {
+		return nil, err
+	}
 	var out []catalog.Coverer
+	for _, c := range reg.Checks() {
+		out = append(out, catalog.Coverer{Kind: "check", ID: c.ID, Title: c.Title, Requirements: c.Requirements})
+	}
 	reqs := validator.Coverage(m)
 	for _, r := range validator.Rules() {
 		out = append(out, catalog.Coverer{Kind: "rule", ID: r.ID, Title: r.Title, Requirements: reqs[r.ID]})
 	}
-	return out
+	return out, nil
 }
