@@ -24,6 +24,8 @@ type TemplateParams struct {
 	Options []string
 	// ServerName is the name the manager's certificate carries, when it is not the URLs' host.
 	ServerName string
+	// Vendor, Product and Version name the implementation (placeholders when empty).
+	Vendor, Product, Version string
 }
 
 // Template returns a commented statement for role that Parse accepts as it is; every field
@@ -79,7 +81,18 @@ func Template(role string, p TemplateParams) ([]byte, error) {
 	if slices.Contains(claimed, "max-body") || slices.Contains(claimed, "rate-limit") {
 		limits = ""
 	}
+	or := func(v, def string) string {
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	product := "Example Manager"
+	if role == "analyzer" {
+		product = "Example Analyzer"
+	}
 	data := map[string]any{
+		"Vendor": or(p.Vendor, "Example Vendor"), "Product": or(p.Product, product), "Version": or(p.Version, "1.0.0"),
 		"Limits": limits, "Options": strings.TrimRight(opts.String(), "\n"), "Sign": sign, "ServerName": p.ServerName,
 		"Targets": targets, "Listen": listen,
 		"CA": file("ca.crt", "pki/ca.crt"), "CAKey": file("ca.key", "pki/ca.key"),
@@ -117,9 +130,9 @@ formatVersion: 1
 
 # Who is tested, as the report will name it.
 implementation:
-  vendor: "Example Vendor"
-  product: "Example Manager"
-  version: "1.0.0"
+  vendor: {{q .Vendor}}
+  product: {{q .Product}}
+  version: {{q .Version}}
 
 role: manager
 
@@ -199,9 +212,9 @@ schema: ics.schema.json
 formatVersion: 1
 
 implementation:
-  vendor: "Example Vendor"
-  product: "Example Analyzer"
-  version: "1.0.0"
+  vendor: {{q .Vendor}}
+  product: {{q .Product}}
+  version: {{q .Version}}
 
 role: analyzer
 

@@ -18,7 +18,7 @@ func icsCommand() *Command {
 		Subcommands: []*Command{
 			{
 				Name:  "init",
-				Usage: "ics init --role manager|analyzer [--pki DIR] [--target URL]... [--server-name N] [--observe-file F] [--options O,...] [-o FILE]",
+				Usage: "ics init --role manager|analyzer [--pki DIR] [--target URL]... [--server-name N] [--observe-file F] [--options O,...] [--vendor V --product P --version V] [-o FILE]",
 				Short: "write a commented implementation statement template",
 				Long: `Writes an implementation statement (docs/ics.md) for the role, every field commented,
 to FILE (-o; default standard output). With --pki DIR (a directory made by 'idmefcheck pki
@@ -37,6 +37,9 @@ Exit codes: 0 written; 2 bad flags, or FILE exists.`,
 					out := fs.StringP("output", "o", "", "file to write (default standard output)")
 					serverName := fs.String("server-name", "", "the name the manager's certificate carries")
 					options := fs.StringSlice("options", nil, "options claimed (default http2,ipv4,ipv6)")
+					vendor := fs.String("vendor", "", "the implementation's vendor")
+					product := fs.String("product", "", "the implementation's product name")
+					version := fs.String("version", "", "the implementation's version")
 					return func(ctx context.Context, env *Env, args []string) error {
 						if len(args) > 0 {
 							return usageError("ics init takes no arguments")
@@ -50,7 +53,7 @@ Exit codes: 0 written; 2 bad flags, or FILE exists.`,
 							}
 						}
 						data, err := ics.Template(*role, ics.TemplateParams{PKI: *pkiDir, Targets: *targets, ObserveFile: *observeFile,
-							ServerName: *serverName, Options: *options})
+							ServerName: *serverName, Options: *options, Vendor: *vendor, Product: *product, Version: *version})
 						if err != nil {
 							return usageError("%v", err)
 						}
