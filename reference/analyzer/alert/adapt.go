@@ -150,7 +150,12 @@ func keyword(f *schema.Field, s string) string {
 	if _, kind, ok := strings.Cut(s, "."); ok && strings.ToUpper(kind) == kind && slices.Contains(f.Values, kind) {
 		return kind
 	}
-	return ""
+	// A keyword of another revision with no equivalent here is left out; a word that is no
+	// keyword of any revision is kept, for the strict profile to refuse.
+	if anyRevision(f, s) {
+		return ""
+	}
+	return s
 }
 
 // items returns v as a list.

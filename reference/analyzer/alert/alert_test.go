@@ -256,3 +256,18 @@ var _ = Describe("FromEVE", func() {
 		}
 	})
 })
+
+var _ = Describe("Adapt", func() {
+	It("keeps a word that is no keyword of any revision, for the strict profile to refuse", func() {
+		a, err := builder("", alert.Options{}).FromEvent([]byte(`{"category":["Recon.Network"],"priority":"Loww"}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decode(a)["Priority"]).To(Equal("Loww"))
+		Expect(findings(a.Data)).To(ContainElement(HavePrefix("schema.enum /Priority")))
+	})
+
+	It("leaves out a keyword of another revision that has no equivalent in this one", func() {
+		a, err := builder("2.D.V06", alert.Options{}).FromEvent([]byte(`{"category":["Recon.Network"],"cause":"Malicious","source":[{"ip":"192.0.2.1"}]}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decode(a)["Category"]).To(Equal([]any{"Recon.Scanning"}))
+	})
+})

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
+
+	"github.com/idmefcheck/idmefcheck/schema"
 )
 
 // Event is one line of the analyzer's own input format: a small JSON object describing
@@ -111,7 +112,7 @@ func (b *Builder) categories(o *Object, cats []string) {
 	f, _ := b.rev.Alert.Field("Category")
 	var std, ext []string
 	for _, c := range cats {
-		if keyword(f, c) != "" || slices.Contains(f.Values, c) {
+		if anyRevision(f, c) {
 			std = append(std, c)
 		} else {
 			ext = append(ext, c)
@@ -122,6 +123,17 @@ func (b *Builder) categories(o *Object, cats []string) {
 		o.Set("ext-Category", ext)
 	}
 	o.Set("Category", std)
+}
+
+// anyRevision reports whether s is a keyword of f's enumeration in some revision (Adapt
+// translates it for the one written).
+func anyRevision(f *schema.Field, s string) bool {
+	for _, v := range f.Enum.Values {
+		if v.Value == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Builder) endpoints(es []Endpoint, target bool) []any {
