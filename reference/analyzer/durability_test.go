@@ -224,7 +224,7 @@ var _ = Describe("durability of the idmefcheck analyzer binary", Label("R4766-6.
 		Expect(err).NotTo(HaveOccurred())
 		GinkgoWriter.Printf("%d alerts stored when the analyzer was killed\n", n)
 		a = w.startAnalyzer()
-		Expect(a.Err.Contents()).To(ContainSubstring(`"msg":"input resumed"`))
+		Eventually(a.Err).WithTimeout(startTimeout).Should(gbytes.Say(`"msg":"input resumed"`), "the restarted analyzer resumes the file after the last line it spooled")
 		Eventually(written).WithTimeout(loadTimeout).Should(BeClosed())
 		Eventually(w.stored(api)).WithTimeout(loadTimeout).Should(Equal(durabilityEvents))
 		a.Signal(syscall.SIGTERM)
