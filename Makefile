@@ -7,7 +7,7 @@ OUT      := out
 FUZZTIME ?= 30s
 BENCHTIME ?= 2s
 
-.PHONY: all build test demo demo-manager bench bench-manager fuzz lint docs generate crosscheck clean
+.PHONY: all build test demo demo-manager demo-conformance demo-analyzer bench bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
 
 all: build
 
@@ -30,12 +30,15 @@ demo: build
 	@$(BIN) validate --profile official vectors/samples/*.json vectors/samples/*.ndjson > $(OUT)/demo-official.txt; \
 		status=$$?; tail -n 1 $(OUT)/demo-official.txt; test $$status -le 1
 	@$(MAKE) --no-print-directory demo-manager
+	@$(MAKE) --no-print-directory demo-conformance
 
 # The reference manager end to end (docs/manager.md): a fresh test PKI, a manager on an
 # embedded SQLite store listening on loopback (IPv4 and IPv6, ports chosen by the system),
 # alerts sent to it over HTTP/2 with mutual TLS and RFC 9421 signatures by `idmefcheck send`
-# (a minimal client, not the reference analyzer), its answers to a repeat, a conflict and an
-# invalid message, then the operator API, the observation file and a graceful stop.
+# (a minimal client), its answers to a repeat, a conflict and an invalid message; then the
+# reference analyzer (docs/analyzer.md) against it: scenarios emitted, a Suricata EVE file and
+# an event file delivered with --once, dead letters and receipts; then the operator API, the
+# observation file and a graceful stop.
 DEMO := $(OUT)/demo-manager
 demo-manager: build
 	@echo
@@ -55,6 +58,16 @@ demo-manager: build
 	$(BIN) send --pki $(DEMO)/pki --to https://$$ingest/ --sign --repeat vectors/samples/valid-*.json; \
 	echo "-- 200 generated alerts over IPv6, unsigned (a plain transport-draft client)"; \
 	$(BIN) send --pki $(DEMO)/pki --to https://$$ingest6/ --generate 200 | tail -n 1; \
+	an="--pki $(DEMO)/pki --spool $(DEMO)/analyzer.spool --dead-letter $(DEMO)/analyzer-dead.ndjson --receipts $(DEMO)/receipts.ndjson"; \
+	echo "-- the reference analyzer (docs/analyzer.md): 3 alerts of scenario unicode, spooled, signed, each 204 with a verified receipt"; \
+	$(BIN) analyzer emit $$an --to https://$$ingest/ --scenario unicode --count 3 2>> $(DEMO)/analyzer.log | sed 's/^/emitted /'; \
+	echo "-- 500 alerts of scenario burst as fast as they go, then a Suricata EVE file and an event file read with --once over IPv6"; \
+	$(BIN) analyzer emit $$an --to https://$$ingest/ --scenario burst --count 500 2>> $(DEMO)/analyzer.log | tail -n 1 | sed 's/^/last emitted /'; \
+	status=0; $(BIN) analyzer $$an --to https://$$ingest6/ --once --timeout 10s \
+		--eve reference/analyzer/testdata/eve.json --events reference/analyzer/testdata/events.ndjson 2>> $(DEMO)/analyzer.log || status=$$?; \
+	echo "analyzer --once exited $$status (1: two event lines are bad on purpose and went to the dead-letter file)"; \
+	grep -o '"stats":{[^}]*}' $(DEMO)/analyzer.log | sed 's/^/analyzer /'; \
+	echo "dead letters by reason: $$(grep -o '"reason":"[a-z-]*"' $(DEMO)/analyzer-dead.ndjson | cut -d'"' -f4 | sort | uniq -c | awk '{printf "%s %s; ", $$2, $$1}')receipts kept: $$(wc -l < $(DEMO)/receipts.ndjson)"; \
 	echo "-- an invalid message (400 with the validator's findings) and a known ID with other content (409)"; \
 	sed 's/Pumping station 4/Pumping station 5/' vectors/samples/valid-2.D.V08-port-scan.json > $(DEMO)/conflict.json; \
 	$(BIN) send --pki $(DEMO)/pki --to https://$$ingest/ --sign vectors/samples/invalid-no-utc-offset.json $(DEMO)/conflict.json || true; \
@@ -66,6 +79,37 @@ demo-manager: build
 	echo "-- observation file: $$(wc -l < $(DEMO)/observed.ndjson) lines, one per stored alert"; \
 	kill -TERM $$pid; wait $$pid; trap - EXIT; \
 	grep -o '"msg":"stopped"' $(DEMO)/manager.log >/dev/null && echo "manager stopped cleanly (SIGTERM)"
+
+# The manager-role conformance suite (docs/checks.md) against a reference manager run as a
+# separate process, as a vendor would run it against theirs: a fresh PKI, the manager on
+# ports the system chooses, an implementation statement written by `idmefcheck ics init`
+# claiming everything the reference implements, and a restart command that kills the manager
+# with SIGKILL and starts it again on the same ports and store (the durability checks).
+DEMOC := $(OUT)/demo-conformance
+demo-conformance: build
+	@echo
+	@echo "== the manager-role conformance suite against a reference manager"
+	@rm -rf $(DEMOC) && mkdir -p $(DEMOC)
+	@$(BIN) pki init --dir $(DEMOC)/pki > /dev/null
+	@set -e; bin=$$(cd $$(dirname $(BIN)) && pwd)/$$(basename $(BIN)); d=$$(cd $(DEMOC) && pwd); \
+	start() { setsid $$bin manager --pki $$d/pki --db $$d/alerts.db --listen $$1 --listen "$$2" --api-listen $$3 \
+		--observe-file $$d/observed.ndjson --require-signatures --log-level info < /dev/null > /dev/null 2>> $$d/manager.log & echo $$! > $$d/manager.pid; }; \
+	start 127.0.0.1:0 '[::1]:0' 127.0.0.1:0; \
+	trap 'kill $$(cat $$d/manager.pid) 2>/dev/null || true' EXIT; \
+	for i in $$(seq 100); do grep -q '"manager started"' $$d/manager.log && break; sleep 0.1; done; \
+	grep -q '"manager started"' $$d/manager.log || { cat $$d/manager.log; exit 1; }; \
+	addr() { grep -o "\"listener\":\"$$1\",\"addr\":\"[^\"]*\"" $$d/manager.log | sed -n "$${2}p" | cut -d'"' -f8; }; \
+	ingest=$$(addr ingest 1); ingest6=$$(addr ingest 2); api=$$(addr api 1); \
+	{ echo '#!/bin/sh'; echo "kill -KILL \$$(cat $$d/manager.pid) 2>/dev/null; sleep 0.2"; \
+	  echo "setsid $$bin manager --pki $$d/pki --db $$d/alerts.db --listen $$ingest --listen '$$ingest6' --api-listen $$api --observe-file $$d/observed.ndjson --require-signatures --log-level info < /dev/null > /dev/null 2>> $$d/manager.log & echo \$$! > $$d/manager.pid"; \
+	} > $$d/restart.sh; chmod +x $$d/restart.sh; \
+	echo "manager on $$ingest and $$ingest6 (log: $(DEMOC)/manager.log)"; \
+	$$bin ics init --role manager --pki $$d/pki --target https://$$ingest/ --target "https://$$ingest6/" --server-name localhost \
+		--observe-file $$d/observed.ndjson -o $$d/ics.yaml --vendor idmefcheck --product "reference manager" --version "$$($$bin version | head -n 1 | cut -d' ' -f2)" \
+		--options http2,ipv4,ipv6,allow-list,signatures,require-signatures,dedup,max-body,rate-limit; \
+	printf 'restart:\n  command: [%s]\n  ready_within: 20s\n' "$$d/restart.sh" >> $$d/ics.yaml; \
+	status=0; $$bin run --role manager --ics $$d/ics.yaml --out $$d || status=$$?; \
+	echo "idmefcheck run exited $$status (docs/exit-codes.md)"; test $$status -eq 0
 
 # Benchmarks: validation throughput and allocations of both engines, one core and all cores,
 # set beside ajv (installed from npm into out/ajv) on the same messages; then the stream
@@ -89,6 +133,7 @@ bench: build
 	done
 	@GOMAXPROCS=1 /usr/bin/time -f "GOMAXPROCS=1: %e s wall, peak RSS %M KiB" $(BIN) validate --ndjson --jobs 1 $(OUT)/stream.ndjson | tail -n 1
 	@$(MAKE) --no-print-directory bench-manager
+	@$(MAKE) --no-print-directory bench-analyzer
 
 # The reference manager's sustained throughput and latency (HTTP/2, mutual TLS 1.3, signed
 # requests, 64 streams on one connection, 20,000 alerts a run) against a bare TLS handler
@@ -98,6 +143,17 @@ bench-manager:
 	@mkdir -p $(OUT)
 	$(GO) test -run '^$$' -bench 'BenchmarkIngest' -benchtime $(MANAGER_ALERTS)x -count 5 ./reference/manager/ | tee $(OUT)/bench-manager.txt
 	$(GO) run $(BENCHSTAT) $(OUT)/bench-manager.txt
+
+# The reference analyzer's delivery rate from its spool to the reference manager, both in one
+# process on loopback, with every guarantee on (durable spool, mutual TLS 1.3, one message per
+# request over HTTP/2, signed requests, verified receipts; the manager's strict validation,
+# required signatures, dedup and durable commit), 20,000 alerts a run; and the rate at which
+# alerts are built, validated and spooled. docs/performance.md.
+ANALYZER_ALERTS ?= 20000
+bench-analyzer:
+	@mkdir -p $(OUT)
+	$(GO) test -run '^$$' -bench 'BenchmarkDeliver|BenchmarkProduce' -benchtime $(ANALYZER_ALERTS)x -count 5 ./reference/analyzer/ | tee $(OUT)/bench-analyzer.txt
+	$(GO) run $(BENCHSTAT) $(OUT)/bench-analyzer.txt
 
 # Runs every fuzz target for FUZZTIME each. FuzzValidate and FuzzEngines hold the compiled
 # engine to the jsonschema/v5 interpreter, on any bytes and on valid messages mutated field by
@@ -121,6 +177,7 @@ generate docs:
 	$(GO) run ./cmd/idmefcheck help --format markdown > docs/cli.md
 	$(GO) run ./cmd/idmefcheck catalog --format markdown > docs/requirements.md
 	$(GO) run ./cmd/idmefcheck rules --format markdown > docs/rules.md
+	$(GO) run ./cmd/idmefcheck checks list --format markdown > docs/checks.md
 
 # Compares the generated schemas with the published IDMEFv2 schemas (not shipped with the
 # project): make crosscheck PUBLISHED=/path/to/idmefv2-schemas
