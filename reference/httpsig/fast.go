@@ -110,27 +110,36 @@ func parseProfileSig(h http.Header) (*profileSig, error) {
 	if p.sigParams, err = httpsfv.Marshal(il); err != nil {
 		return nil, errNotFast
 	}
+	if p.sig, p.sigItem, err = signatureMember(h); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// signatureMember returns the Label member of h's Signature field, raw and serialized, when it
+// is a plain byte sequence; errNotFast otherwise.
+func signatureMember(h http.Header) ([]byte, string, error) {
 	sv := h["Signature"]
 	if len(sv) == 0 {
-		return nil, errNotFast
+		return nil, "", errNotFast
 	}
 	sdict, err := httpsfv.UnmarshalDictionary(sv)
 	if err != nil {
-		return nil, errNotFast
+		return nil, "", errNotFast
 	}
 	sm, ok := sdict.Get(Label)
 	if !ok {
-		return nil, errNotFast
+		return nil, "", errNotFast
 	}
 	item, ok := sm.(httpsfv.Item)
 	if !ok || (item.Params != nil && len(item.Params.Names()) > 0) {
-		return nil, errNotFast
+		return nil, "", errNotFast
 	}
-	if p.sig, ok = item.Value.([]byte); !ok {
-		return nil, errNotFast
+	sig, ok := item.Value.([]byte)
+	if !ok {
+		return nil, "", errNotFast
 	}
-	p.sigItem = ":" + base64.StdEncoding.EncodeToString(p.sig) + ":"
-	return p, nil
+	return sig, ":" + base64.StdEncoding.EncodeToString(sig) + ":", nil
 }
 
 func containsString(list []string, s string) bool {
@@ -357,13 +366,15 @@ func (s *Signer) signResponseFast(h http.Header, status int, hasBody bool, req *
 		}
 	}
 	if requestSigned {
-		p, err := parseProfileSig(req.Header)
+		// The library reads the request's member and serializes it again; for a plain byte
+		// sequence that is ":" base64 ":".
+		_, member, err := signatureMember(req.Header)
 		if err != nil {
 			return "", "", errNotFast
 		}
 		items = append(items, requestSigItem)
 		b = append(b, `"signature";key="`+Label+`";req: `...)
-		b = append(b, p.sigItem...)
+		b = append(b, member...)
 		b = append(b, '\n')
 	}
 	params, err := signParams(items, created, nonce, ResponseTag, s.KeyID)

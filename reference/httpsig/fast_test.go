@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/dunglas/httpsfv"
@@ -258,3 +259,23 @@ var _ = g.Describe("the fast path, against the yaronf/httpsign library", g.Label
 		g.Entry("a refusal with content to an unsigned request", http.StatusBadRequest, `{"error":"x"}`, false),
 	)
 })
+
+// BenchmarkReceipt measures what the manager pays for a receipt: SignResponse of a 204 bound to
+// a signed request.
+func BenchmarkReceipt(b *testing.B) {
+	_, apriv, _ := ed25519.GenerateKey(nil)
+	_, mpriv, _ := ed25519.GenerateKey(nil)
+	req, _ := http.NewRequest(http.MethodPost, "https://manager.idmefcheck.test:4690/", nil)
+	req.Header.Set("Content-Type", "application/json")
+	body := []byte(`{"ID":"x"}`)
+	if err := (&Signer{KeyID: "analyzer", Private: apriv}).SignRequest(req, body); err != nil {
+		b.Fatal(err)
+	}
+	m := &Signer{KeyID: "manager", Private: mpriv}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.SignResponse(http.Header{}, http.StatusNoContent, nil, req, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
