@@ -199,6 +199,18 @@ var _ = g.Describe("the fast path, against the yaronf/httpsign library", g.Label
 		}),
 	)
 
+	g.It("says ErrUnsigned exactly when Signed is false", func() {
+		for _, in := range [][]string{nil, {`other=("@method");created=1`}, {`other=("@method");created=1`, `idmef=("@method");created=1`},
+			{`idmef=("@method"`}, {`idmef=("@method");created=1;keyid="k"`}} {
+			req := client("POST", "https://manager.idmefcheck.test:4690/", content)
+			if in != nil {
+				req.Header["Signature-Input"] = in
+			}
+			_, err := verifier().VerifyRequest(received(req, content), []byte(content), peer)
+			Expect(errors.Is(err, ErrUnsigned)).To(Equal(!Signed(req.Header)), "%q", in)
+		}
+	})
+
 	// created is the created parameter of a Signature-Input value.
 	created := func(input string) int64 {
 		d, err := httpsfv.UnmarshalDictionary([]string{input})
