@@ -30,6 +30,9 @@ type Request struct {
 	// Sign signs the request with the target's Signer, or with SignWith when set.
 	Sign     bool
 	SignWith *httpsig.Signer
+	// SignedAt, when not zero, is the signature's created time instead of the clock's (a
+	// stale or future signature); only requests in the profile's fixed shape can be signed so.
+	SignedAt time.Time
 	// Chunked sends the body with chunked transfer coding (HTTP/1.1) or without a length
 	// (HTTP/2), as a streaming client would.
 	Chunked bool
@@ -101,7 +104,11 @@ func (c *Client) Do(ctx context.Context, r Request) *Exchange {
 			x.Err = fmt.Errorf("the check asked for a signature but no signing key is configured")
 			return x
 		}
-		if err := s.SignRequest(req, r.Body); err != nil {
+		sign := s.SignRequest
+		if !r.SignedAt.IsZero() {
+			sign = func(req *http.Request, body []byte) error { return s.SignRequestAt(req, body, r.SignedAt) }
+		}
+		if err := sign(req, r.Body); err != nil {
 			x.Err = err
 			return x
 		}
