@@ -1,0 +1,375 @@
+// Package managersim is the harness playing an analyzer's manager: an HTTPS server whose
+// behaviour each analyzer-role check sets (accept, refuse with a status, answer slowly, drop
+// the connection, sign receipts with the wrong key, present a bad certificate, offer TLS 1.2
+// only, go away for a while), and that records every handshake attempt and every request it
+// receives, with what it answered, as evidence.
+package managersim
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/idmefcheck/idmefcheck/reference/httpsig"
+	"github.com/idmefcheck/idmefcheck/reference/transport"
+)
+
+// Behaviour is what the server does with the next handshakes and requests.
+type Behaviour struct {
+	// Status answers requests with this status instead of accepting them (0 accepts with 204
+	// and a signed receipt).
+	Status int
+	// RetryAfter is sent with Status (seconds or an HTTP date), when not empty.
+	RetryAfter string
+	// Refuse applies Status (or Drop) to this many requests only, then accepts; 0 applies it
+	// to all.
+	Refuse int
+	// Drop closes the connection (HTTP/1.1) or resets the stream (HTTP/2) without answering.
+	Drop bool
+	// Delay holds every answer this long.
+	Delay time.Duration
+	// BadReceipt signs 2xx answers with a key the analyzer cannot know.
+	BadReceipt bool
+	// Certificate names a bad server identity to present ("" for the good one): a kind the
+	// Config's Certificates map holds.
+	Certificate string
+	// TLS12Only offers TLS 1.2 and nothing else.
+	TLS12Only bool
+}
+
+// Config configures a Server.
+type Config struct {
+	// Certificate is the manager identity the analyzer expects.
+	Certificate tls.Certificate
+	// Certificates are bad server identities by kind (other-ca, wrong-name, expired,
+	// wildcard, cn-only), for Behaviour.Certificate.
+	Certificates map[string]tls.Certificate
+	// ClientCAs vouch for the analyzer's client certificate.
+	ClientCAs *x509.CertPool
+	// Signer signs receipts (the harness's manager key); nil answers unsigned.
+	Signer *httpsig.Signer
+	// Verifier verifies the analyzer's request signatures when its key is known. Start gives
+	// it a nonce cache when it has none: replays are part of what the checks look for.
+	Verifier *httpsig.Verifier
+	// MaxBody bounds what is read of a request (default 2 MiB).
+	MaxBody int64
+	Log     *slog.Logger
+}
+
+// Hello is one TLS handshake attempt.
+type Hello struct {
+	At         time.Time
+	Remote     string
+	ServerName string
+	Versions   []uint16
+	ALPN       []string
+	// Presented is the certificate kind the server answered with ("" the good one).
+	Presented string
+}
+
+// Request is one request received and what was answered.
+type Request struct {
+	At      time.Time
+	Remote  string
+	Proto   string
+	TLS     *tls.ConnectionState
+	Method  string
+	Target  string
+	Header  http.Header
+	Body    []byte
+	BodyErr error
+	// Signed says whether the request carried a profile signature; SignatureErr is the
+	// outcome of verifying it (nil when it verified; not set without a Verifier).
+	Signed       bool
+	SignatureErr error
+	Verified     bool
+	// ID is the top-level ID of a body that is a JSON object.
+	ID string
+	// Answer is the status answered, 0 when the connection was dropped.
+	Answer int
+}
+
+// Server is a running manager simulator.
+type Server struct {
+	cfg Config
+	log *slog.Logger
+
+	mu       sync.Mutex
+	b        Behaviour
+	refused  int
+	hellos   []Hello
+	requests []*Request
+	changed  chan struct{}
+	addrs    []string
+	servers  []*http.Server
+	wg       sync.WaitGroup
+	badKey   ed25519.PrivateKey
+}
+
+// Start serves on each listener.
+func Start(cfg Config, lns []net.Listener) (*Server, error) {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 2 << 20
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	_, bad, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, changed: make(chan struct{}), badKey: bad}
+	if cfg.Verifier != nil && cfg.Verifier.Nonces == nil {
+		cfg.Verifier.Nonces = httpsig.NewNonceCache(1 << 16)
+	}
+	for _, ln := range lns {
+		s.addrs = append(s.addrs, ln.Addr().String())
+	}
+	s.serve(lns)
+	return s, nil
+}
+
+func (s *Server) serve(lns []net.Listener) {
+	base := &tls.Config{MinVersion: tls.VersionTLS13, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: s.cfg.ClientCAs,
+		NextProtos: []string{"h2", "http/1.1"}}
+	tlsCfg := &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		s.mu.Lock()
+		b := s.b
+		s.hellos = append(s.hellos, Hello{At: time.Now(), Remote: h.Conn.RemoteAddr().String(), ServerName: h.ServerName,
+			Versions: append([]uint16(nil), h.SupportedVersions...), ALPN: append([]string(nil), h.SupportedProtos...), Presented: b.Certificate})
+		s.notify()
+		s.mu.Unlock()
+		c := base.Clone()
+		cert := s.cfg.Certificate
+		if b.Certificate != "" {
+			bad, ok := s.cfg.Certificates[b.Certificate]
+			if !ok {
+				return nil, fmt.Errorf("managersim: no %q certificate", b.Certificate)
+			}
+			cert = bad
+		}
+		c.Certificates = []tls.Certificate{cert}
+		if b.TLS12Only {
+			c.MinVersion, c.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+		}
+		return c, nil
+	}}
+	for _, ln := range lns {
+		p := new(http.Protocols)
+		p.SetHTTP1(true)
+		p.SetHTTP2(true)
+		srv := &http.Server{Handler: http.HandlerFunc(s.handle), TLSConfig: tlsCfg, Protocols: p, ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+		s.mu.Lock()
+		s.servers = append(s.servers, srv)
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			_ = srv.ServeTLS(ln, "", "")
+		}()
+	}
+}
+
+// notify wakes the waiters; s.mu is held.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Addrs are the addresses the server listens on.
+func (s *Server) Addrs() []string { return append([]string(nil), s.addrs...) }
+
+// Set changes the behaviour for the handshakes and requests that follow.
+func (s *Server) Set(b Behaviour) {
+	s.mu.Lock()
+	s.b, s.refused = b, 0
+	s.mu.Unlock()
+}
+
+// Requests returns the requests received so far.
+func (s *Server) Requests() []*Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Request(nil), s.requests...)
+}
+
+// Hellos returns the handshake attempts so far.
+func (s *Server) Hellos() []Hello {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Hello(nil), s.hellos...)
+}
+
+// Wait calls done with every request and hello so far each time something arrives, until
+// it returns true or ctx ends; it reports whether done returned true.
+func (s *Server) Wait(ctx context.Context, done func(reqs []*Request, hellos []Hello) bool) bool {
+	for {
+		s.mu.Lock()
+		reqs, hellos, ch := append([]*Request(nil), s.requests...), append([]Hello(nil), s.hellos...), s.changed
+		s.mu.Unlock()
+		if done(reqs, hellos) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-ch:
+		}
+	}
+}
+
+// Pause stops listening and cuts every connection: the manager is gone. Resume listens on
+// the same addresses again.
+func (s *Server) Pause(ctx context.Context) error {
+	s.mu.Lock()
+	servers := s.servers
+	s.servers = nil
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		errs = append(errs, srv.Close())
+	}
+	s.wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Resume listens again on the addresses of Start.
+func (s *Server) Resume() error {
+	var lns []net.Listener
+	for _, a := range s.addrs {
+		ln, err := net.Listen("tcp", a)
+		if err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return fmt.Errorf("managersim: listening again on %s: %w", a, err)
+		}
+		lns = append(lns, ln)
+	}
+	s.serve(lns)
+	return nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.Pause(context.Background()) }
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	rec := &Request{At: time.Now(), Remote: r.RemoteAddr, Proto: r.Proto, TLS: r.TLS, Method: r.Method,
+		Target: r.URL.RequestURI(), Header: r.Header.Clone()}
+	rec.Body, rec.BodyErr = io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody))
+	var m struct {
+		ID string `json:"ID"`
+	}
+	if json.Unmarshal(rec.Body, &m) == nil {
+		rec.ID = m.ID
+	}
+	rec.Signed = httpsig.Signed(r.Header)
+	if s.cfg.Verifier != nil && rec.Signed {
+		peer := transport.Identity("")
+		if p, err := transport.PeerOf(r.TLS); err == nil {
+			peer = p.Identity
+		}
+		_, rec.SignatureErr = s.cfg.Verifier.VerifyRequest(r, rec.Body, peer)
+		rec.Verified = true
+	}
+
+	s.mu.Lock()
+	b := s.b
+	apply := b.Status != 0 || b.Drop
+	if apply && b.Refuse > 0 {
+		if s.refused >= b.Refuse {
+			apply = false
+		} else {
+			s.refused++
+		}
+	}
+	s.requests = append(s.requests, rec)
+	s.mu.Unlock()
+
+	if b.Delay > 0 {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(b.Delay):
+		}
+	}
+	status := http.StatusNoContent
+	switch {
+	case apply && b.Drop:
+		s.record(rec, 0)
+		panic(http.ErrAbortHandler) // the server closes the connection or resets the stream
+	case apply:
+		status = b.Status
+		if b.RetryAfter != "" {
+			w.Header().Set("Retry-After", b.RetryAfter)
+		}
+	case r.Method != http.MethodPost:
+		status = http.StatusMethodNotAllowed
+		w.Header().Set("Allow", http.MethodPost)
+	}
+	var body []byte
+	if status >= 400 {
+		body, _ = json.Marshal(map[string]string{"reason": "managersim-" + strconv.Itoa(status), "detail": "the harness answers so on purpose"})
+		w.Header().Set("Content-Type", "application/json")
+	}
+	if s.cfg.Signer != nil {
+		signer := s.cfg.Signer
+		if b.BadReceipt {
+			signer = &httpsig.Signer{KeyID: s.cfg.Signer.KeyID, Private: s.badKey}
+		}
+		if err := signer.SignResponse(w.Header(), status, body, r, rec.Signed && rec.SignatureErr == nil); err != nil {
+			s.log.Warn("managersim: signing the answer", "error", err)
+		}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+	s.record(rec, status)
+}
+
+func (s *Server) record(rec *Request, status int) {
+	s.mu.Lock()
+	rec.Answer = status
+	s.notify()
+	s.mu.Unlock()
+}
+
+// Describe words a request for evidence.
+func (r *Request) Describe() string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s %s from %s at %s", r.Method, r.Target, r.Proto, r.Remote, r.At.UTC().Format(time.RFC3339Nano))
+	if r.TLS != nil {
+		fmt.Fprintf(&b, "\nTLS %s, %s, ALPN %q, client certificates %d", tls.VersionName(r.TLS.Version), tls.CipherSuiteName(r.TLS.CipherSuite), r.TLS.NegotiatedProtocol, len(r.TLS.PeerCertificates))
+	}
+	for _, k := range []string{"Content-Type", "Content-Length", "Content-Digest", "Signature-Input", "Signature", "Transfer-Encoding"} {
+		if v := r.Header.Get(k); v != "" {
+			fmt.Fprintf(&b, "\n%s: %s", k, v)
+		}
+	}
+	switch {
+	case !r.Signed:
+		b.WriteString("\n[unsigned]")
+	case r.Verified && r.SignatureErr == nil:
+		b.WriteString("\n[signature verified]")
+	case r.Verified:
+		fmt.Fprintf(&b, "\n[signature: %v]", r.SignatureErr)
+	}
+	body := r.Body
+	if len(body) > 1024 {
+		body = body[:1024]
+	}
+	fmt.Fprintf(&b, "\n\n%s\n\nanswered %d", body, r.Answer)
+	return b.String()
+}
