@@ -11,4 +11,3 @@ func extManagers() []Variant    { return nil }
 func i18nManagers() []Variant   { return nil }
 func filtManagers() []Variant   { return nil }
 func addrManagers() []Variant   { return nil }
-func httpManagers() []Variant   { return nil }

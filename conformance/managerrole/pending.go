@@ -13,4 +13,3 @@ func extChecks() []harness.Check    { return nil }
 func i18nChecks() []harness.Check   { return nil }
 func filtChecks() []harness.Check   { return nil }
 func addrChecks() []harness.Check   { return nil }
-func httpChecks() []harness.Check   { return nil }
