@@ -6,9 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -34,42 +40,51 @@ type expectFile struct {
 	ExpectedFailures []ExpectedFailure `yaml:"expected_failures"`
 }
 
-// LoadExpectations reads an expected-failures file (YAML, docs/exit-codes.md). Every entry
-// needs a check ID or glob, a reason and an expiry date (YYYY-MM-DD); errors name the line.
+// LoadExpectations reads an expected-failures file (YAML, docs/exit-codes.md); see
+// ParseExpectations.
 func LoadExpectations(file string) (*Expectations, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("expected failures: %w", err)
 	}
+	return ParseExpectations(file, data)
+}
+
+// ParseExpectations reads an expected-failures file from data; name is the file's name in
+// errors. Every entry needs a check ID or glob, a reason and an expiry date (YYYY-MM-DD);
+// every error names its place as name:line, and every bad entry is named, not just the
+// first. An empty file lists nothing.
+func ParseExpectations(name string, data []byte) (*Expectations, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("expected failures %s: %w", file, err)
+		return nil, yamlError(name, data, err)
 	}
 	var f expectFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("expected failures %s: %w", file, err)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(name, data, err)
 	}
 	lines := entryLines(&root)
 	var errs []error
 	for i := range f.ExpectedFailures {
 		e := &f.ExpectedFailures[i]
+		e.line = 1
 		if i < len(lines) {
 			e.line = lines[i]
 		}
-		where := fmt.Sprintf("%s:%d", file, e.line)
+		where := fmt.Sprintf("%s:%d", name, e.line)
 		if e.Check == "" {
 			errs = append(errs, fmt.Errorf("%s: no check", where))
 		} else if _, err := path.Match(e.Check, ""); err != nil {
 			errs = append(errs, fmt.Errorf("%s: check %q: %w", where, e.Check, err))
 		}
 		if e.Reason == "" {
-			errs = append(errs, fmt.Errorf("%s: %s has no reason: say why it fails", where, e.Check))
+			errs = append(errs, fmt.Errorf("%s: %q has no reason: say why it fails", where, e.Check))
 		}
 		t, err := time.Parse(time.DateOnly, e.Expires)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s: expires %q: want a date YYYY-MM-DD", where, e.Check, e.Expires))
+			errs = append(errs, fmt.Errorf("%s: %q: expires %q: want a date YYYY-MM-DD", where, e.Check, e.Expires))
 		}
 		e.expires = t
 	}
@@ -78,6 +93,51 @@ func LoadExpectations(file string) (*Expectations, error) {
 	}
 	sum := sha256.Sum256(data)
 	return &Expectations{Entries: f.ExpectedFailures, SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// yamlLine finds the "line N: " the YAML decoder puts in its messages.
+var yamlLine = regexp.MustCompile(`(?s)^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlError words a YAML decoder error as name:line: message, one per problem the decoder
+// listed, so that every error names its place.
+func yamlError(name string, data []byte, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var errs []error
+	for _, m := range msgs {
+		// One line per error: a value the decoder quotes may hold line breaks.
+		m = strings.ReplaceAll(strings.TrimSpace(m), "\n", `\n`)
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			line, _ := strconv.Atoi(g[1])
+			if strings.HasPrefix(g[2], "did not find expected") {
+				// The parser's errors count lines from 0 (the scanner's from 1).
+				line++
+			}
+			errs = append(errs, fmt.Errorf("%s:%d: %s", name, line, g[2]))
+			continue
+		}
+		// The reader's errors (bad UTF-8, control characters) carry no line: find it.
+		errs = append(errs, fmt.Errorf("%s:%d: %s", name, badCharLine(data), strings.TrimPrefix(m, "yaml: ")))
+	}
+	return errors.Join(errs...)
+}
+
+// badCharLine is the line of the first byte YAML cannot read (invalid UTF-8 or a control
+// character other than tab and line breaks), or 1.
+func badCharLine(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if (r == utf8.RuneError && n <= 1) || (unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' && r != 0x85) {
+			return 1 + bytes.Count(data[:i], []byte{'\n'})
+		}
+		i += n
+	}
+	return 1
 }
 
 func entryLines(root *yaml.Node) []int {

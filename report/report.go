@@ -7,6 +7,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -211,7 +212,11 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("duration: want seconds as a number: %w", err)
 	}
-	*d = Duration(s * float64(time.Second))
+	if math.Abs(s) > math.MaxInt64/float64(time.Second) {
+		return fmt.Errorf("duration: %g s is out of range", s)
+	}
+	// Rounded, not truncated: 1.000000001 s times 1e9 is 1000000000.9999999 in binary.
+	*d = Duration(math.Round(s * float64(time.Second)))
 	return nil
 }
 

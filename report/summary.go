@@ -17,7 +17,8 @@ func (r *Report) Summarize(cat *catalog.Catalog) {
 			byReq[id] = append(byReq[id], res)
 		}
 	}
-	r.Requirements = r.Requirements[:0]
+	// Fresh slices: a caller holding the previous roll-ups keeps them as they were.
+	r.Requirements = []Requirement{}
 	for _, req := range cat.Requirements() {
 		if !slices.Contains(req.Roles, r.Run.Role) {
 			continue
@@ -63,7 +64,7 @@ func (r *Report) Summarize(cat *catalog.Catalog) {
 		}
 	}
 	slices.Sort(order)
-	r.Categories = r.Categories[:0]
+	r.Categories = []Category{}
 	for _, name := range order {
 		r.Categories = append(r.Categories, Category{Name: name, Counts: cats[name]})
 	}
