@@ -2,6 +2,8 @@ package message
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -71,19 +73,26 @@ func (t *Tape) Parse(data []byte, lim Limits) bool {
 	if cap(t.toks) < len(data)+1 {
 		t.toks = make([]Token, 0, len(data)+1)
 	}
-	p := scanner{t: t}
+	p := scanner{data: data, toks: t.toks, lim: lim}
 	i := p.ws(0)
 	i, ok := p.value(i, 1)
+	t.toks = p.toks
 	if !ok {
 		return false
 	}
 	return p.ws(i) == len(data)
 }
 
-type scanner struct{ t *Tape }
+// scanner builds a tape; it holds the tape's slices itself so that the hot loops do not go
+// through the Tape for them.
+type scanner struct {
+	data []byte
+	toks []Token
+	lim  Limits
+}
 
 func (p *scanner) ws(i int) int {
-	d := p.t.data
+	d := p.data
 	for i < len(d) {
 		switch d[i] {
 		case ' ', '\t', '\n', '\r':
@@ -95,17 +104,19 @@ func (p *scanner) ws(i int) int {
 	return i
 }
 
-func (p *scanner) push(tk Token) int {
-	n := len(p.t.toks)
-	p.t.toks = p.t.toks[:n+1]
-	p.t.toks[n] = tk
+// push appends a token whose Next is the token after it (containers set theirs when they
+// close) and returns its index.
+func (p *scanner) push(kind byte, esc bool, start, end int) int {
+	n := len(p.toks)
+	p.toks = p.toks[:n+1]
+	p.toks[n] = Token{Kind: kind, Esc: esc, Start: uint32(start), End: uint32(end), Next: uint32(n + 1)}
 	return n
 }
 
 // value reads one value at i (no leading white space) at nesting depth; it returns the
 // position after it.
 func (p *scanner) value(i, depth int) (int, bool) {
-	d := p.t.data
+	d := p.data
 	if i >= len(d) {
 		return i, false
 	}
@@ -119,8 +130,7 @@ func (p *scanner) value(i, depth int) (int, bool) {
 		if !ok {
 			return i, false
 		}
-		idx := p.push(Token{Kind: '"', Esc: esc, Start: uint32(i + 1), End: uint32(end - 1)})
-		p.t.toks[idx].Next = uint32(idx + 1)
+		p.push('"', esc, i+1, end-1)
 		return end, true
 	case 't', 'f', 'n':
 		lit := "null"
@@ -133,29 +143,30 @@ func (p *scanner) value(i, depth int) (int, bool) {
 		if !bytes.HasPrefix(d[i:], []byte(lit)) {
 			return i, false
 		}
-		idx := p.push(Token{Kind: c, Start: uint32(i), End: uint32(i + len(lit))})
-		p.t.toks[idx].Next = uint32(idx + 1)
+		p.push(c, false, i, i+len(lit))
 		return i + len(lit), true
 	default:
 		end, ok := p.number(i)
 		if !ok {
 			return i, false
 		}
-		idx := p.push(Token{Kind: '0', Start: uint32(i), End: uint32(end)})
-		p.t.toks[idx].Next = uint32(idx + 1)
+		p.push('0', false, i, end)
 		return end, true
 	}
 }
 
 func (p *scanner) object(i, depth int) (int, bool) {
-	if p.t.lim.MaxDepth > 0 && depth > p.t.lim.MaxDepth {
+	if p.lim.MaxDepth > 0 && depth > p.lim.MaxDepth {
 		return i, false
 	}
-	d := p.t.data
-	idx := p.push(Token{Kind: '{', Start: uint32(i)})
+	d := p.data
+	idx := p.push('{', false, i, 0)
 	first := idx + 1
 	i = p.ws(i + 1)
 	n := uint32(0)
+	// names holds a bit per member name seen, chosen by nameBit: a name whose bit is clear
+	// cannot repeat one, and most names are told apart without comparing them.
+	var names uint64
 	if i < len(d) && d[i] == '}' {
 		i++
 	} else {
@@ -168,11 +179,12 @@ func (p *scanner) object(i, depth int) (int, bool) {
 				return i, false // escaped names are left to the full decoder
 			}
 			name := d[i+1 : end-1]
-			if p.repeated(first, name) {
+			bit := nameBit(name)
+			if names&bit != 0 && p.repeated(first, name) {
 				return i, false
 			}
-			k := p.push(Token{Kind: '"', Start: uint32(i + 1), End: uint32(end - 1)})
-			p.t.toks[k].Next = uint32(k + 1)
+			names |= bit
+			p.push('"', false, i+1, end-1)
 			i = p.ws(end)
 			if i >= len(d) || d[i] != ':' {
 				return i, false
@@ -193,18 +205,26 @@ func (p *scanner) object(i, depth int) (int, bool) {
 			return i, false
 		}
 	}
-	p.t.toks[idx].End = uint32(i)
-	p.t.toks[idx].Len = n
-	p.t.toks[idx].Next = uint32(len(p.t.toks))
+	tk := &p.toks[idx]
+	tk.End, tk.Len, tk.Next = uint32(i), n, uint32(len(p.toks))
 	return i, true
+}
+
+// nameBit spreads member names over 64 bits by length and first and last bytes.
+func nameBit(name []byte) uint64 {
+	h := uint(len(name))
+	if len(name) > 0 {
+		h = h*7 + uint(name[0])*3 + uint(name[len(name)-1])
+	}
+	return 1 << (h & 63)
 }
 
 // repeated reports whether an object whose first member name is token first already has a
 // member called name.
 func (p *scanner) repeated(first int, name []byte) bool {
-	toks := p.t.toks
+	toks := p.toks
 	for k := first; k < len(toks); k = int(toks[k+1].Next) {
-		if bytes.Equal(p.t.data[toks[k].Start:toks[k].End], name) {
+		if string(p.data[toks[k].Start:toks[k].End]) == string(name) {
 			return true
 		}
 	}
@@ -212,11 +232,11 @@ func (p *scanner) repeated(first int, name []byte) bool {
 }
 
 func (p *scanner) array(i, depth int) (int, bool) {
-	if p.t.lim.MaxDepth > 0 && depth > p.t.lim.MaxDepth {
+	if p.lim.MaxDepth > 0 && depth > p.lim.MaxDepth {
 		return i, false
 	}
-	d := p.t.data
-	idx := p.push(Token{Kind: '[', Start: uint32(i)})
+	d := p.data
+	idx := p.push('[', false, i, 0)
 	i = p.ws(i + 1)
 	n := uint32(0)
 	if i < len(d) && d[i] == ']' {
@@ -240,34 +260,62 @@ func (p *scanner) array(i, depth int) (int, bool) {
 			return i, false
 		}
 	}
-	p.t.toks[idx].End = uint32(i)
-	p.t.toks[idx].Len = n
-	p.t.toks[idx].Next = uint32(len(p.t.toks))
+	tk := &p.toks[idx]
+	tk.End, tk.Len, tk.Next = uint32(i), n, uint32(len(p.toks))
 	return i, true
+}
+
+// SWAR constants: a byte's low bit and high bit repeated over a 64-bit word.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// stops marks, in the high bit of each byte, the bytes of w (eight string bytes, the first
+// in the low byte) that end a run of ordinary string characters: the quote, the backslash
+// and the control characters. Bytes above a marked one may be marked falsely (borrows
+// propagate upwards), so only the lowest mark is meaningful.
+func stops(w uint64) uint64 {
+	q := w ^ (lsb * '"')
+	b := w ^ (lsb * '\\')
+	return (((q - lsb) &^ q) | ((b - lsb) &^ b) | ((w - lsb*0x20) &^ w)) & msb
 }
 
 // str reads a string at i (on its opening quote) and returns the position after its
 // closing quote and whether it holds escapes. Control characters and unpaired surrogate
 // escapes make it fail.
 func (p *scanner) str(i int) (end int, esc bool, ok bool) {
-	d := p.t.data
-	for j := i + 1; j < len(d); j++ {
-		if !strStop[d[j]] {
-			continue // the common case: an ordinary character
+	d := p.data
+	j := i + 1
+	for {
+		// Ordinary characters eight at a time, then one at a time near the end.
+		for j+8 <= len(d) {
+			m := stops(binary.LittleEndian.Uint64(d[j:]))
+			if m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			j += 8
+		}
+		for j < len(d) && !strStop[d[j]] {
+			j++
+		}
+		if j >= len(d) {
+			return len(d), false, false
 		}
 		switch c := d[j]; {
 		case c == '"':
 			return j + 1, esc, true
 		case c < 0x20:
 			return j, false, false
-		case c == '\\':
+		default: // c == '\\'
 			esc = true
 			if j+1 >= len(d) {
 				return j, false, false
 			}
 			switch d[j+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				j++
+				j += 2
 			case 'u':
 				r, ok := hex4(d, j+2)
 				if !ok {
@@ -283,13 +331,12 @@ func (p *scanner) str(i int) (end int, esc bool, ok bool) {
 					}
 					j += 6
 				}
-				j += 5
+				j += 6
 			default:
 				return j, false, false
 			}
 		}
 	}
-	return len(d), false, false
 }
 
 // strStop marks the bytes that end a run of ordinary string characters: the quote, the
@@ -324,7 +371,7 @@ func hex4(d []byte, i int) (rune, bool) {
 
 // number reads a number literal at i by RFC 8259's grammar and within the limits.
 func (p *scanner) number(i int) (int, bool) {
-	d := p.t.data
+	d := p.data
 	j := i
 	if j < len(d) && d[j] == '-' {
 		j++
@@ -362,11 +409,11 @@ func (p *scanner) number(i int) (int, bool) {
 			return i, false
 		}
 		// Exponents are rare in alerts; the full decoder judges those near the limit.
-		if p.t.lim.MaxExponent > 0 && j-k > 4 {
+		if p.lim.MaxExponent > 0 && j-k > 4 {
 			return i, false
 		}
 	}
-	if p.t.lim.MaxNumberChars > 0 && j-i > p.t.lim.MaxNumberChars {
+	if p.lim.MaxNumberChars > 0 && j-i > p.lim.MaxNumberChars {
 		return i, false
 	}
 	return j, true

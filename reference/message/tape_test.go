@@ -2,6 +2,7 @@ package message_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,6 +58,34 @@ var _ = Describe("Tape", func() {
 		in := []byte(`{"k":"value"}`)
 		Expect(t.Parse(in, lim)).To(BeTrue())
 		Expect(t.Text(2)).To(Equal("value"))
+	})
+
+	It("agrees with Decode wherever a special byte falls in a string read eight bytes at a time", func() {
+		// Strings are scanned a word at a time: put each byte that ends a run of ordinary
+		// characters (and some that do not) at every offset of strings of every length
+		// around the word size, with a second special byte after it.
+		specials := []string{`"`, `\\`, `\n`, `\u00e9`, "\x01", "\x1f", " ", "\x7f", "é", "\u20ac", "!", "#", "[", "]", "\\\"", "\t"}
+		var t message.Tape
+		for n := 0; n <= 20; n++ {
+			for pos := 0; pos <= n; pos++ {
+				for _, s := range specials {
+					for _, s2 := range []string{"", `"`, "\x02", `\t`} {
+						body := strings.Repeat("a", pos) + s + strings.Repeat("b", n-pos) + s2
+						for i, in := range []string{`{"k":"` + body + `"}`, `["` + body + `","z"]`, `{"` + body + `":1}`} {
+							escapedName := i == 2 && strings.Contains(body, `\`)
+							d := message.Decode([]byte(in), lim)
+							clean := len(d.Problems) == 0
+							if t.Parse([]byte(in), lim) {
+								Expect(clean).To(BeTrue(), "the tape accepts %q", in)
+								Expect(fromTape(&t, 0)).To(Equal(d.Value), "%q", in)
+							} else if clean && !escapedName {
+								Fail(fmt.Sprintf("the tape refuses %q, which Decode reads cleanly", in))
+							}
+						}
+					}
+				}
+			}
+		}
 	})
 
 	DescribeTable("refuses what it leaves to the full decoder",
