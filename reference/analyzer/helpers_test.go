@@ -253,14 +253,21 @@ func newAnalyzer(url string, tweak func(*analyzer.Config)) *running {
 
 // start runs the analyzer (with a pull listener on 127.0.0.1 when it has a pull
 // configuration) until the spec ends.
-func (r *running) start() *running {
+func (r *running) start() *running { return r.startOn("127.0.0.1:0") }
+
+// startOn runs the analyzer with its pull listener, if any, on addr.
+func (r *running) startOn(addr string) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	var pull []net.Listener
 	if r.cfg.Pull != nil {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ln, err := net.Listen("tcp", addr)
 		Expect(err).NotTo(HaveOccurred())
 		pull = append(pull, ln)
-		r.pullURL = fmt.Sprintf("https://localhost:%d%s", ln.Addr().(*net.TCPAddr).Port, analyzer.DefaultPullPath)
+		host := "localhost"
+		if ip := ln.Addr().(*net.TCPAddr).IP; ip.To4() == nil {
+			host = "[" + ip.String() + "]"
+		}
+		r.pullURL = fmt.Sprintf("https://%s:%d%s", host, ln.Addr().(*net.TCPAddr).Port, analyzer.DefaultPullPath)
 	}
 	done := make(chan error, 1)
 	go func() { done <- r.a.Run(ctx, pull, time.Second) }()

@@ -26,7 +26,9 @@ type puller struct {
 }
 
 func newPuller(base string, cred *pki.Credential, key *pki.SigningKey) *puller {
-	cfg := transport.ClientConfig(cred.TLS(), transport.Policy{Roots: world.roots}, "localhost")
+	u, err := url.Parse(base)
+	Expect(err).NotTo(HaveOccurred())
+	cfg := transport.ClientConfig(cred.TLS(), transport.Policy{Roots: world.roots}, u.Hostname())
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: true}, Timeout: deliveryTimeout}
 	DeferCleanup(c.CloseIdleConnections)
 	return &puller{client: c, key: key, base: base}
@@ -190,6 +192,14 @@ var _ = Describe("pull mode, analyzer side", Label("R4766-6.2"), func() {
 			_, err := newPuller(r.pullURL, world.analyzer, nil).get(http.MethodGet, "", nil)
 			Expect(err).To(HaveOccurred())
 		})
+	})
+
+	It("serves pulling managers over IPv6, its certificate matched by IP-ID", Label("R4766-4.2"), func() {
+		r := newAnalyzer("", func(c *analyzer.Config) { c.Pull = &analyzer.Pull{} }).startOn("[::1]:0")
+		Expect(r.pullURL).To(HavePrefix("https://[::1]:"))
+		ids := r.emit("ipv6", 2)
+		m := startRefManager(func(c *manager.Config) { c.Analyzers[0].Pull = r.pullURL })
+		Eventually(m.ids).WithTimeout(deliveryTimeout).Should(Equal(ids))
 	})
 
 	It("refuses unsigned pull requests when signatures are required", Label("R4766-6.3.1"), func() {
