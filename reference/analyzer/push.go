@@ -291,17 +291,24 @@ func newID(id string, data []byte) (string, []byte) {
 }
 
 // queue hands spool entries to workers in Seq order; entries to retry go back in order.
+// When it is empty, one worker waits on the spool and the others on the queue, so that an
+// idle analyzer polls its spool once, not once per worker.
 type queue struct {
 	sp      *spool.Spool
 	mu      sync.Mutex
 	pending []*item // sorted by Seq, not in flight
 	loaded  int64   // highest Seq read from the spool
+	polling bool    // a worker is waiting on the spool
+	ready   chan struct{}
 }
 
 func (q *queue) take(ctx context.Context, n int) ([]*item, error) {
 	for {
 		q.mu.Lock()
-		if len(q.pending) == 0 {
+		if q.ready == nil {
+			q.ready = make(chan struct{})
+		}
+		if len(q.pending) == 0 && !q.polling {
 			es, err := q.sp.After(ctx, q.loaded, 256)
 			if err != nil {
 				q.mu.Unlock()
@@ -319,12 +326,35 @@ func (q *queue) take(ctx context.Context, n int) ([]*item, error) {
 			q.mu.Unlock()
 			return out, nil
 		}
+		if q.polling {
+			ch := q.ready
+			q.mu.Unlock()
+			select {
+			case <-ch:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		q.polling = true
 		loaded := q.loaded
 		q.mu.Unlock()
-		if err := q.sp.Wait(ctx, loaded); err != nil {
+		err := q.sp.Wait(ctx, loaded)
+		q.mu.Lock()
+		q.polling = false
+		q.signalLocked()
+		q.mu.Unlock()
+		if err != nil {
 			return nil, err
 		}
 	}
+}
+
+func (q *queue) signalLocked() {
+	if q.ready != nil {
+		close(q.ready)
+	}
+	q.ready = make(chan struct{})
 }
 
 func (q *queue) putBack(it *item) {
@@ -332,6 +362,7 @@ func (q *queue) putBack(it *item) {
 	defer q.mu.Unlock()
 	i, _ := slices.BinarySearchFunc(q.pending, it.e.Seq, func(x *item, seq int64) int { return compare(x.e.Seq, seq) })
 	q.pending = slices.Insert(q.pending, i, it)
+	q.signalLocked()
 }
 
 func compare(a, b int64) int {
