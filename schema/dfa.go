@@ -20,7 +20,11 @@ type dfa struct {
 	// leads to state -2.
 	class    [256]uint8
 	nclasses int
-	trans    []int32 // state*nclasses + class → state; -1 dead, -2 non-ASCII
+	// trans holds, at state*nclasses + class, the next state already multiplied by
+	// nclasses (so that the loop adds instead of multiplying); -1 is the dead state, -2 a
+	// non-ASCII byte. final holds, at state*nclasses, whether the state accepts.
+	trans []int32
+	final []bool
 }
 
 // maxDFAStates bounds construction; a pattern needing more keeps to the regexp.
@@ -203,15 +207,15 @@ func (b *dfaBuilder) acceptsAtEnd(set []uint32) bool {
 // match runs the automaton; ok is false when s holds a non-ASCII byte, which the automaton
 // does not cover.
 func (d *dfa) match(s string) (matched, ok bool) {
-	trans, class, n := d.trans, &d.class, int32(d.nclasses)
+	trans, class := d.trans, &d.class
 	state := int32(0)
 	for i := 0; i < len(s); i++ {
-		state = trans[state*n+int32(class[s[i]])]
+		state = trans[state+int32(class[s[i]])]
 		if state < 0 {
 			return false, state == -1
 		}
 	}
-	return d.accept[state], true
+	return d.final[state], true
 }
 
 // compress groups the bytes into classes and builds trans.
@@ -240,10 +244,16 @@ func (d *dfa) compress() {
 	}
 	d.nclasses = len(ids) + 1
 	d.trans = make([]int32, len(d.next)*d.nclasses)
+	d.final = make([]bool, len(d.next)*d.nclasses)
 	for s, row := range d.next {
 		for c := 0; c < 128; c++ {
-			d.trans[s*d.nclasses+int(d.class[c])] = row[c]
+			to := row[c]
+			if to >= 0 {
+				to *= int32(d.nclasses)
+			}
+			d.trans[s*d.nclasses+int(d.class[c])] = to
 		}
 		d.trans[s*d.nclasses+int(nonASCII)] = -2
+		d.final[s*d.nclasses] = d.accept[s]
 	}
 }
