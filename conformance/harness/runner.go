@@ -37,16 +37,17 @@ type Runner struct {
 	// gives up on it (default 5 s).
 	Grace time.Duration
 	// OnResult, when set, is called as each check ends (from several goroutines, one call at
-	// a time).
+	// a time, never at the same time as OnStart).
 	OnResult func(report.Result)
-	// OnStart, when set, is called as each check starts.
+	// OnStart, when set, is called as each check starts (from several goroutines, one call
+	// at a time, never at the same time as OnResult).
 	OnStart func(Check)
 	Log     *slog.Logger
 }
 
 // Run runs checks and returns their results in the order given, and the sanity probes. It
-// returns when every check has ended or ctx is done (then the checks not yet run end in
-// error with reason "interrupted").
+// returns when every check has ended or ctx is done: then the checks not yet run, and those
+// running whose context the cancellation ended, end in error with reason "interrupted".
 func (r *Runner) Run(ctx context.Context, checks []Check) ([]report.Result, []report.Probe) {
 	log := r.Log
 	if log == nil {
@@ -63,12 +64,24 @@ func (r *Runner) Run(ctx context.Context, checks []Check) ([]report.Result, []re
 			mu.Unlock()
 		}
 	}
+	started := func(c Check) {
+		if r.OnStart != nil {
+			mu.Lock()
+			r.OnStart(c)
+			mu.Unlock()
+		}
+	}
 
 	if r.Sanity != nil {
 		p := r.probe(ctx, "before")
 		probes = append(probes, p)
 		if !p.OK {
 			for i, c := range checks {
+				if ctx.Err() != nil {
+					// The probe failed because the run was interrupted, not the target.
+					done(i, r.interrupted(c))
+					continue
+				}
 				res := skeleton(c, time.Now())
 				res.Verdict, res.Reason = report.Error, "target-down"
 				res.Message = "the sanity probe before the first check failed, so nothing could be judged: " + p.Detail
@@ -103,7 +116,7 @@ func (r *Runner) Run(ctx context.Context, checks []Check) ([]report.Result, []re
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			done(i, r.one(ctx, checks[i], log))
+			done(i, r.one(ctx, checks[i], log, started))
 		}()
 	}
 	wg.Wait()
@@ -114,7 +127,7 @@ func (r *Runner) Run(ctx context.Context, checks []Check) ([]report.Result, []re
 			done(i, r.interrupted(checks[i]))
 			continue
 		}
-		done(i, r.one(ctx, checks[i], log))
+		done(i, r.one(ctx, checks[i], log, started))
 	}
 
 	if r.Sanity != nil && ctx.Err() == nil {
@@ -152,12 +165,10 @@ func (r *Runner) interrupted(c Check) report.Result {
 }
 
 // one runs a single check under its deadline and turns its outcome into a result.
-func (r *Runner) one(ctx context.Context, c Check, log *slog.Logger) report.Result {
+func (r *Runner) one(ctx context.Context, c Check, log *slog.Logger, started func(Check)) report.Result {
 	start := time.Now()
 	res := skeleton(c, start)
-	if r.OnStart != nil {
-		r.OnStart(c)
-	}
+	started(c)
 	var missing []string
 	for _, o := range c.Needs {
 		if r.Claimed == nil || !r.Claimed(o) {
@@ -204,12 +215,18 @@ func (r *Runner) one(ctx context.Context, c Check, log *slog.Logger) report.Resu
 	if !o.Verdict.Valid() {
 		o = Errorf("harness-bug", "the check returned no verdict (%q)", o.Verdict)
 	}
-	// A check that passes after its deadline passed is suspect: its context was cancelled
-	// and whatever it waited for may not have happened.
-	if o.Verdict == report.Pass && errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+	switch {
+	case ctx.Err() != nil:
+		// The run was interrupted while the check ran: whatever it concluded, it concluded
+		// from a cancelled context.
+		o = Errorf("interrupted", "the run was interrupted while this check ran (it ended %s: %s)", o.Verdict, o.Message)
+	case o.Verdict == report.Pass && errors.Is(cctx.Err(), context.DeadlineExceeded):
+		// A check that passes after its deadline passed is suspect: its context was
+		// cancelled and whatever it waited for may not have happened.
 		o = Errorf("check-timeout", "the check reported a pass after its %s deadline: %s", timeout, o.Message)
 	}
 	res.Verdict, res.Reason, res.Message = o.Verdict, o.Reason, o.Message
+	// A check abandoned after its grace may still be writing to t: the result keeps a copy.
 	res.Evidence, res.Expected, res.Actual = t.result()
 	res.Duration = report.Duration(time.Since(start))
 	log.Debug("check ended", "check", c.ID, "verdict", res.Verdict, "reason", res.Reason, "duration", time.Since(start))

@@ -33,9 +33,15 @@ type T struct {
 func (t *T) Evidence(kind, label, text string) {
 	e := report.Evidence{Kind: kind, Label: label, Text: text}
 	if len(text) > MaxEvidence {
+		// Back to the start of the rune the limit falls in, so that a character is kept whole
+		// or not at all; no further than a rune's length, so that bytes that are not UTF-8
+		// are cut at the limit.
 		cut := MaxEvidence
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
+		for cut > MaxEvidence-utf8.UTFMax+1 && !utf8.RuneStart(text[cut]) {
 			cut--
+		}
+		if !utf8.RuneStart(text[cut]) {
+			cut = MaxEvidence
 		}
 		e.Text = text[:cut]
 		e.Truncated = len(text) - cut
@@ -61,9 +67,5 @@ func (t *T) Expect(expected, actual string) {
 func (t *T) result() ([]report.Evidence, string, string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	ev := t.evidence
-	if ev == nil {
-		ev = []report.Evidence{}
-	}
-	return ev, t.expected, t.actual
+	return append([]report.Evidence{}, t.evidence...), t.expected, t.actual
 }
