@@ -322,11 +322,34 @@ func formatOK(format, s string) bool {
 	return false
 }
 
+// fastState is what judgements on the compiled path reuse: the tape and the checker's
+// scratch space (its path stack and its buffer for decoded attachments).
+type fastState struct {
+	tape message.Tape
+	c    checker
+}
+
+// maxKeptBuf bounds the attachment buffer a fastState keeps between messages, so that one
+// large attachment does not stay in memory.
+const maxKeptBuf = 64 << 10
+
 // fastValidate judges a message on the compiled path. ok is false when the message must take
-// the interpreter's path: not clean JSON, no revision, or a schema failure to word.
+// the interpreter's path: not clean JSON, or no revision.
 func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
-	t := v.tapes.Get().(*message.Tape)
-	defer v.tapes.Put(t)
+	st := v.fast.Get().(*fastState)
+	res, ok = v.fastJudge(st, data)
+	buf := st.c.buf[:0]
+	if cap(buf) > maxKeptBuf {
+		buf = nil
+	}
+	// The findings went to res: the next message starts with none.
+	st.c = checker{buf: buf, path: st.c.path[:0]}
+	v.fast.Put(st)
+	return res, ok
+}
+
+func (v *Validator) fastJudge(st *fastState, data []byte) (Result, bool) {
+	t := &st.tape
 	if !t.Parse(data, v.opts.Limits) {
 		return Result{}, false
 	}
@@ -346,7 +369,8 @@ func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
 	if !known {
 		return Result{}, false
 	}
-	c := &checker{v: v}
+	c := &st.c
+	c.v = v
 	c.rev, _ = v.set.Model().Revision(version)
 	c.version = c.rev.Version // not the tape's bytes, which are the caller's
 	c.object(alert, t, 0)

@@ -91,7 +91,7 @@ type Validator struct {
 	opts     Options
 	engine   engine
 	compiled *compiledSchemas // nil with EngineInterpreter
-	tapes    sync.Pool        // *message.Tape, reused by the compiled path
+	fast     sync.Pool        // *fastState, reused by the compiled path
 }
 
 // engine is the part of validation a faster implementation may replace: the schema's
@@ -124,7 +124,7 @@ func New(set *schema.Set, opts Options) (*Validator, error) {
 	case "", EngineCompiled:
 		v.opts.Engine = EngineCompiled
 		v.compiled = compileSchemas(set.Model())
-		v.tapes.New = func() any { return new(message.Tape) }
+		v.fast.New = func() any { return &fastState{c: checker{path: make([]step, 0, 8)}} }
 	case EngineInterpreter:
 	default:
 		return nil, fmt.Errorf("validator: unknown engine %q (want %s or %s)", opts.Engine, EngineCompiled, EngineInterpreter)
