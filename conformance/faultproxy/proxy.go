@@ -34,6 +34,11 @@ type Plan struct {
 	FlipBitAt int64
 	// Duplicate writes each upstream chunk twice.
 	Duplicate bool
+	// DuplicateRecord, when positive, writes the client's TLS record of that number (the
+	// first record is 1) twice in a row: a record replayed inside its own connection. The
+	// proxy finds records by their 5-byte headers only; it cannot read them. Zero leaves
+	// records alone, so that a Plan written without Forward does not replay the ClientHello.
+	DuplicateRecord int
 }
 
 // Forward is the plan that forwards everything untouched.
@@ -233,6 +238,7 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 
 	var off int64
 	stalled := false
+	dup := &recordRepeater{want: plan.DuplicateRecord}
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := client.Read(buf)
@@ -260,6 +266,7 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 			if plan.Delay > 0 {
 				time.Sleep(plan.Delay)
 			}
+			send = dup.feed(send)
 			if len(send) > 0 {
 				if _, werr := server.Write(send); werr != nil {
 					break
@@ -298,6 +305,56 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 		}
 	}
 	wg.Wait()
+}
+
+// recordRepeater follows the TLS record framing of one direction of a connection (a 5-byte
+// header whose last two bytes are the payload length) and repeats one record right after
+// it ends.
+type recordRepeater struct {
+	want int    // the record to repeat, counted from 1; 0 repeats none
+	n    int    // records begun so far
+	hdr  []byte // the header of the record begun next, as far as it came
+	left int    // payload bytes of record n still to come
+	cur  []byte // record want as far as it came
+	done bool
+}
+
+// feed returns the bytes to forward in place of chunk: chunk, with the wanted record written
+// again right after its last byte.
+func (r *recordRepeater) feed(chunk []byte) []byte {
+	if r.want <= 0 || r.done {
+		return chunk
+	}
+	out := make([]byte, 0, len(chunk)+512)
+	for i := 0; i < len(chunk); {
+		var take int
+		if r.left == 0 { // a header
+			take = min(5-len(r.hdr), len(chunk)-i)
+			r.hdr = append(r.hdr, chunk[i:i+take]...)
+			if r.n+1 == r.want {
+				r.cur = append(r.cur, chunk[i:i+take]...)
+			}
+			if len(r.hdr) == 5 {
+				r.n++
+				r.left = int(r.hdr[3])<<8 | int(r.hdr[4])
+				r.hdr = r.hdr[:0]
+			}
+		} else {
+			take = min(r.left, len(chunk)-i)
+			if r.n == r.want {
+				r.cur = append(r.cur, chunk[i:i+take]...)
+			}
+			r.left -= take
+		}
+		out = append(out, chunk[i:i+take]...)
+		i += take
+		if r.n == r.want && r.left == 0 && len(r.hdr) == 0 {
+			r.done = true
+			out = append(out, r.cur...)
+			return append(out, chunk[i:]...)
+		}
+	}
+	return out
 }
 
 // Replay opens a new connection to the target, writes data (bytes captured from an earlier

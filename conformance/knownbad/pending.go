@@ -1,7 +1,6 @@
 package knownbad
 
 // Families whose known-bad variants are being written; each moves to its own file.
-func integManagers() []Variant  { return nil }
 func nonrepManagers() []Variant { return nil }
 func dosManagers() []Variant    { return nil }
 func dupManagers() []Variant    { return nil }

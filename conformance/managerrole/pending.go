@@ -3,7 +3,6 @@ package managerrole
 import "github.com/idmefcheck/idmefcheck/conformance/harness"
 
 // Families whose checks are being written; each moves to its own file.
-func integChecks() []harness.Check  { return nil }
 func nonrepChecks() []harness.Check { return nil }
 func dosChecks() []harness.Check    { return nil }
 func dupChecks() []harness.Check    { return nil }
