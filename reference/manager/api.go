@@ -98,8 +98,9 @@ func apiError(w http.ResponseWriter, status int, format string, args ...any) {
 	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
 }
 
-// parseFilter reads the query parameters shared by /v1/alerts and /v1/stats.
-func parseFilter(q url.Values) (store.Filter, error) {
+// parseFilter reads the query parameters shared by /v1/alerts and /v1/stats. faults are the
+// known-bad switches that corrupt a filter.
+func parseFilter(q url.Values, faults Faults) (store.Filter, error) {
 	var f store.Filter
 	for _, b := range []struct {
 		name string
@@ -111,10 +112,16 @@ func parseFilter(q url.Values) (store.Filter, error) {
 				return f, fmt.Errorf("%s=%q: want an RFC 3339 time with its offset, e.g. 2026-01-14T15:58:47+01:00", b.name, v)
 			}
 			*b.dst = t.UTC()
+			if faults.FilterIgnoresOffset {
+				*b.dst = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+			}
 		}
 	}
 	f.Category = q.Get("category")
 	f.Priority = q.Get("priority")
+	if faults.IgnorePriorityFilter {
+		f.Priority = ""
+	}
 	f.AnalyzerName = q.Get("analyzer_name")
 	f.AnalyzerID = q.Get("analyzer_id")
 	f.Peer = q.Get("peer")
@@ -133,7 +140,7 @@ func parseFilter(q url.Values) (store.Filter, error) {
 
 func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, err := parseFilter(q)
+	f, err := parseFilter(q, s.cfg.Faults)
 	if err != nil {
 		apiError(w, http.StatusBadRequest, "%v", err)
 		return
@@ -221,16 +228,23 @@ func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) {
 	if rec == nil {
 		return
 	}
+	ev := rec.Evidence
+	if s.cfg.Faults.EvidenceWithoutSignature {
+		ev.Signature = nil
+	}
 	writeJSON(w, http.StatusOK, EvidenceBody{Seq: rec.Seq, Analyzer: rec.Analyzer, ID: rec.ID, Received: rec.Received,
-		SHA256: fmt.Sprintf("%x", rec.Digest), Evidence: rec.Evidence})
+		SHA256: fmt.Sprintf("%x", rec.Digest), Evidence: ev})
 }
 
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f, err := parseFilter(q)
+	f, err := parseFilter(q, s.cfg.Faults)
 	if err != nil {
 		apiError(w, http.StatusBadRequest, "%v", err)
 		return
+	}
+	if s.cfg.Faults.StatsIgnoreFilter {
+		f = store.Filter{}
 	}
 	g := q.Get("group_by")
 	if !slices.Contains(store.GroupBy, g) {

@@ -159,6 +159,18 @@ type Faults struct {
 	// SkipSignatureCheck accepts signed alerts without verifying their signatures (profile
 	// integrity and replay).
 	SkipSignatureCheck bool
+	// FilterIgnoresOffset reads the operator API's from and to filters as UTC wall-clock
+	// times, ignoring the offsets they are written with (R4766-5.2).
+	FilterIgnoresOffset bool
+	// IgnorePriorityFilter accepts the operator API's priority filter without applying it
+	// (R4766-5.2).
+	IgnorePriorityFilter bool
+	// StatsIgnoreFilter counts every stored alert in /v1/stats, whatever the filters
+	// (R4766-5.2).
+	StatsIgnoreFilter bool
+	// EvidenceWithoutSignature serves an alert's evidence without the request signature it
+	// was accepted with, as a manager that never kept it (R4766-6.6).
+	EvidenceWithoutSignature bool
 }
 
 func (c *Config) check() error {

@@ -77,6 +77,46 @@ var _ = Describe("Faults", func() {
 		Expect(a.Status).To(Equal(http.StatusNoContent))
 	})
 
+	// api answers an operator API GET on m with the harness's operator identity.
+	api := func(m *running, path string) string {
+		res, body := do(client(world.harness, false), http.MethodGet, "https://"+m.srv.APIAddr().String()+path, "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusOK), body)
+		return body
+	}
+
+	It("FilterIgnoresOffset reads from and to as UTC wall-clock times", Label("R4766-5.2"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.FilterIgnoresOffset = true })
+		id := newID()
+		send(m, alert(id)) // CreateTime 2026-01-14T15:58:47+01:00, 14:58:47 in UTC
+		window := "/v1/alerts?from=2026-01-14T15:00:00%2B01:00&to=2026-01-14T16:00:00%2B01:00"
+		Expect(api(m, window)).NotTo(ContainSubstring(id))
+		Expect(api(m, "/v1/alerts?from=2026-01-14T14:00:00Z&to=2026-01-14T15:00:00Z")).To(ContainSubstring(id))
+	})
+
+	It("IgnorePriorityFilter lists alerts of every priority", Label("R4766-5.2"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.IgnorePriorityFilter = true })
+		id := newID()
+		send(m, alert(id)) // Priority Low
+		Expect(api(m, "/v1/alerts?priority=High")).To(ContainSubstring(id))
+	})
+
+	It("StatsIgnoreFilter counts alerts the filters exclude", Label("R4766-5.2"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.StatsIgnoreFilter = true })
+		send(m, alert(newID())) // Priority Low
+		Expect(api(m, "/v1/stats?group_by=Priority&priority=High")).To(MatchRegexp(`"key": "Low",\s*"count": 1`))
+	})
+
+	It("EvidenceWithoutSignature serves the evidence of a signed alert without its signature", Label("R4766-6.6"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.EvidenceWithoutSignature = true })
+		id := newID()
+		a, err := sender(m, true, manager.SenderOptions{}).Send(ctx, alert(id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(a.Status).To(Equal(http.StatusNoContent))
+		ev := api(m, "/v1/alerts/"+id+"/evidence")
+		Expect(ev).To(ContainSubstring(`"peer_identity"`))
+		Expect(ev).NotTo(ContainSubstring(`"signature"`))
+	})
+
 	It("are off in the zero value: the same requests are refused", func() {
 		m := startManager(nil)
 		s := sender(m, false, manager.SenderOptions{})

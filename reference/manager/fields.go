@@ -89,9 +89,7 @@ func extractTape(t *message.Tape) (id string, f store.Fields, ok bool) {
 	}
 	ok = true
 	id = text(t, get(0, "ID"))
-	if tm, err := time.Parse(time.RFC3339Nano, text(t, get(0, "CreateTime"))); err == nil {
-		f.CreateTime = tm.UTC()
-	}
+	f.CreateTime = createTimeUTC(text(t, get(0, "CreateTime")))
 	if k := get(0, "Category"); k >= 0 {
 		switch toks[k].Kind {
 		case '"':
@@ -161,9 +159,7 @@ func extractJSON(raw []byte) (id string, f store.Fields, err error) {
 		return "", f, err
 	}
 	id = str(m.ID)
-	if t, err := time.Parse(time.RFC3339Nano, str(m.CreateTime)); err == nil {
-		f.CreateTime = t.UTC()
-	}
+	f.CreateTime = createTimeUTC(str(m.CreateTime))
 	switch c := m.Category.(type) {
 	case string:
 		f.Categories = []string{c}
@@ -193,4 +189,16 @@ func extractJSON(raw []byte) (id string, f store.Fields, err error) {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// createTimeUTC reads a CreateTime normalised to UTC for queries, zero when it cannot be
+// read. A valid local time late on 9999-12-31 with a negative offset (9999-12-31T23:59:59-12:00)
+// is an instant of year 10000 in UTC, which RFC 3339, and so the store's fields, cannot
+// write: such an alert is stored without a query time rather than refused.
+func createTimeUTC(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.UTC().Year() > 9999 {
+		return time.Time{}
+	}
+	return t.UTC()
 }

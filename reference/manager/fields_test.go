@@ -1,7 +1,9 @@
 package manager
 
 import (
+	"encoding/json"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -33,10 +35,21 @@ var _ = Describe("extract", func() {
 		}
 	})
 
+	It("leaves no query time for a CreateTime in year 10000 UTC, so that the alert can be stored", Label("R4766-7.15-2"), func() {
+		_, f, err := extract([]byte(`{"ID":"a","CreateTime":"9999-12-31T23:59:59-12:00"}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.CreateTime.IsZero()).To(BeTrue())
+		_, err = json.Marshal(f)
+		Expect(err).NotTo(HaveOccurred())
+		_, f, _ = extract([]byte(`{"ID":"a","CreateTime":"9999-12-31T23:59:59+14:00"}`))
+		Expect(f.CreateTime).To(Equal(time.Date(9999, 12, 31, 9, 59, 59, 0, time.UTC)))
+	})
+
 	DescribeTable("reads edge cases as encoding/json does", func(msg string) { same([]byte(msg)) },
 		Entry("a plain alert", `{"ID":"a","CreateTime":"2026-01-14T15:58:47.123+01:00","Category":["Recon.Scanning","","x"],"Priority":"High",`+
 			`"Analyzer":{"Name":"n","ID":"i"},"Source":[{"IP":"2001:DB8::1"},null,{"IP":7}],"Target":[{"IP":"192.0.2.1"}]}`),
 		Entry("a category string", `{"ID":"a","Category":"Recon.Scanning"}`),
+		Entry("a CreateTime in year 10000 UTC", `{"ID":"a","CreateTime":"9999-12-31T23:59:59-12:00"}`),
 		Entry("an empty category string", `{"ID":"a","Category":""}`),
 		Entry("escaped strings", `{"ID":"\u0061\n","Priority":"H\u00e9"}`),
 		Entry("a name in another case", `{"id":"a"}`),
