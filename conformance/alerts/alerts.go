@@ -50,6 +50,13 @@ type Spec struct {
 	VendorData string
 	// Padding adds an Attachment whose Content is this many bytes of text (sizes).
 	Padding int
+	// Priority replaces "Medium".
+	Priority string
+	// Categories fills Category with these keywords, which must exist in the version (before
+	// the extension keyword when Extension is set too).
+	Categories []string
+	// AnalyzerName replaces the factory's Analyzer.Name.
+	AnalyzerName string
 }
 
 // Message is a made message and what the checks need to know of it.
@@ -98,19 +105,29 @@ func (f *Factory) Make(s Spec) (*Message, error) {
 	}
 	withIDs := v >= "2.D.V06" // classes carry IDs from 2.D.V06 on
 
-	m := object{{"Version", v}, {"ID", id}, {"CreateTime", ct}, {"Priority", "Medium"}, {"Description", desc}}
-	if s.Extension != "" {
-		if v >= "2.D.V07" {
-			m = append(m, member{"Category", []string{"Other.ext-value"}}, member{"ext-Category", []string{s.Extension}})
-		} else {
-			m = append(m, member{"Category", []string{"ext-value"}}, member{"ext-Category", s.Extension})
-		}
+	prio := s.Priority
+	if prio == "" {
+		prio = "Medium"
+	}
+	m := object{{"Version", v}, {"ID", id}, {"CreateTime", ct}, {"Priority", prio}, {"Description", desc}}
+	cats := append([]string(nil), s.Categories...)
+	switch {
+	case s.Extension != "" && v >= "2.D.V07":
+		m = append(m, member{"Category", append(cats, "Other.ext-value")}, member{"ext-Category", []string{s.Extension}})
+	case s.Extension != "":
+		m = append(m, member{"Category", append(cats, "ext-value")}, member{"ext-Category", s.Extension})
+	case len(cats) > 0:
+		m = append(m, member{"Category", cats})
 	}
 	an := object{}
 	if withIDs {
 		an = append(an, member{"ID", newID()})
 	}
-	an = append(an, member{"Name", f.Analyzer}, member{"IP", aip})
+	name := s.AnalyzerName
+	if name == "" {
+		name = f.Analyzer
+	}
+	an = append(an, member{"Name", name}, member{"IP", aip})
 	m = append(m, member{"Analyzer", an})
 	for _, end := range []struct{ name, ip string }{{"Source", s.SourceIP}, {"Target", s.TargetIP}} {
 		if end.ip == "" {

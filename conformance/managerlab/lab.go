@@ -252,6 +252,10 @@ func (l *Lab) Addrs() []string { return l.addrs }
 // APIAddr is the operator API's address.
 func (l *Lab) APIAddr() string { return l.api }
 
+// Validator is the strict validator the reference manager judges alerts with, for fakes
+// that validate as it does.
+func (l *Lab) Validator() *validator.Validator { return l.cfg.Validator }
+
 // writeStatement writes the statement of what the lab runs, with every option the
 // reference manager implements.
 func (l *Lab) writeStatement() error {
@@ -283,6 +287,12 @@ func (l *Lab) writeStatement() error {
 		Signing: &ics.Signing{Key: f(pki.SigningKeyFile("analyzer")), KeyID: "analyzer",
 			PeerKey: f(pki.PublicKeyFile("manager")), PeerKeyID: "manager"},
 		Observe: ics.Observe{Kind: ics.ObserveFile, File: f("observed.ndjson"), Settle: ics.Duration(2 * time.Second)},
+	}
+	if l.opts.Fake == nil {
+		// The operator API serves the filtering and non-repudiation checks; stored alerts are
+		// still observed in the file, which shows the bytes received.
+		st.Observe.API = "https://" + l.api + "/"
+		st.Observe.APICert, st.Observe.APIKey = f(pki.CertFile("harness")), f(pki.KeyFile("harness"))
 	}
 	if l.opts.Statement != nil {
 		l.opts.Statement(&st)

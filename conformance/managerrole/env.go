@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -49,6 +47,9 @@ type Env struct {
 	Versions []string
 	Version  string
 	Observe  observe.Channel
+	// API is the reference operator API (option query-api) when the statement names one in
+	// observe.api, whatever the observation kind; nil otherwise (operator.go).
+	API *observe.API
 	// Settle is how long the manager may take to make an acknowledged alert observable.
 	Settle time.Duration
 	// AckWithin bounds how soon a legitimate alert must be acknowledged under attack.
@@ -124,6 +125,9 @@ func NewEnv(ctx context.Context, st *ics.Statement, v *validator.Validator, log 
 	if e.Observe, err = openChannel(st, roots); err != nil {
 		return nil, err
 	}
+	if e.API, err = openAPI(st, roots); err != nil {
+		return nil, err
+	}
 	if st.Restart != nil {
 		argv, within := st.Restart.Command, st.Restart.ReadyWithin.Or(30*time.Second)
 		e.Restart = func(ctx context.Context) error {
@@ -159,20 +163,7 @@ func openChannel(st *ics.Statement, roots *x509.CertPool) (observe.Channel, erro
 	case ics.ObserveCommand:
 		return &observe.Command{Argv: o.Command}, nil
 	case ics.ObserveAPI:
-		base, err := url.Parse(o.API)
-		if err != nil {
-			return nil, fmt.Errorf("observe.api: %w", err)
-		}
-		cert, err := tls.LoadX509KeyPair(o.APICert, o.APIKey)
-		if err != nil {
-			return nil, fmt.Errorf("observe.api_cert/api_key: %w", err)
-		}
-		cfg := &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: roots, Certificates: []tls.Certificate{cert}}
-		if st.Connect.ServerName != "" {
-			cfg.ServerName = st.Connect.ServerName
-		}
-		return &observe.API{Base: base, Client: &http.Client{Timeout: 15 * time.Second,
-			Transport: &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: true}}}, nil
+		return openAPI(st, roots)
 	}
 	return nil, fmt.Errorf("observe.kind %q: want none, file, command or api", o.Kind)
 }
