@@ -6,15 +6,19 @@ package ics
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"go.yaml.in/yaml/v3"
@@ -142,6 +146,9 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if err != nil {
 		return fmt.Errorf("line %d: %w", n.Line, err)
 	}
+	if v < 0 {
+		return fmt.Errorf("line %d: %q: a duration cannot be negative", n.Line, n.Value)
+	}
 	*d = Duration(v)
 	return nil
 }
@@ -175,15 +182,16 @@ func Load(set *schema.Set, path string) (*Statement, error) {
 	return s, nil
 }
 
-// Parse reads a statement from data; name is used in errors. Paths stay as written.
+// Parse reads a statement from data; name is used in errors. Paths stay as written. Errors
+// name their place as name:LINE: and, for what the schema refuses, the field.
 func Parse(set *schema.Set, name string, data []byte) (*Statement, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: not YAML or JSON: %w", name, err)
+		return nil, yamlError(name, data, "not YAML or JSON: ", err)
 	}
 	var generic any
 	if err := root.Decode(&generic); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, yamlError(name, data, "", err)
 	}
 	sch, err := set.Project(FileSchema)
 	if err != nil {
@@ -200,10 +208,11 @@ func Parse(set *schema.Set, name string, data []byte) (*Statement, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		// What the schema lets through and Go cannot hold: 1e30 bytes, 1e9 hours.
+		return nil, yamlError(name, data, "", err)
 	}
 	if err := s.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, locateRules(name, &root, err)
 	}
 	sum := sha256.Sum256(data)
 	s.SHA256 = hex.EncodeToString(sum[:])
@@ -213,36 +222,77 @@ func Parse(set *schema.Set, name string, data []byte) (*Statement, error) {
 // Check applies the rules the schema cannot express. Statements built from flags go through
 // it too.
 func (s *Statement) Check() error {
-	var errs []error
-	for _, o := range s.Options {
-		opt, ok := Options[o]
-		if !ok {
-			errs = append(errs, fmt.Errorf("options: %q is not an option (idmefcheck ics options)", o))
-			continue
-		}
-		if !slices.Contains(opt.Roles, s.Role) {
-			errs = append(errs, fmt.Errorf("options: %q is not an option of the %s role", o, s.Role))
-		}
-	}
+	errs := optionProblems(s.Role, s.Options)
 	switch s.Role {
 	case "manager":
 		if len(s.Connect.Targets) == 0 {
-			errs = append(errs, errors.New("connect.targets: a manager statement names at least one target URL"))
+			errs = append(errs, ruleError("/connect", "connect.targets", "a manager statement names at least one target URL"))
 		}
 		if s.Trigger != nil {
-			errs = append(errs, errors.New("trigger: only an analyzer statement has a trigger"))
+			errs = append(errs, ruleError("/trigger", "trigger", "only an analyzer statement has a trigger"))
 		}
 	case "analyzer":
 		if s.Observe.Kind != "" && s.Observe.Kind != ObserveNone {
-			errs = append(errs, errors.New("observe: the harness sees an analyzer's alerts itself; observe is for managers"))
+			errs = append(errs, ruleError("/observe/kind", "observe", "the harness sees an analyzer's alerts itself; observe is for managers"))
 		}
 	}
 	if s.Claims("signatures") && s.Signing == nil {
-		errs = append(errs, errors.New("signing: option signatures needs the harness's signing key (signing.key, signing.key_id)"))
+		errs = append(errs, ruleError(optionPointer(s.Options, "signatures"), "signing", "option signatures needs the harness's signing key (signing.key, signing.key_id)"))
 	}
-	if s.Claims("require-signatures") && !s.Claims("signatures") {
-		errs = append(errs, errors.New("options: require-signatures needs signatures"))
+	return errors.Join(errs...)
+}
+
+// optionProblems applies the rules on the options claimed alone, which Template follows too.
+func optionProblems(role string, options []string) []error {
+	var errs []error
+	for i, o := range options {
+		opt, ok := Options[o]
+		if !ok {
+			errs = append(errs, ruleError(fmt.Sprintf("/options/%d", i), "options", fmt.Sprintf("%q is not an option (idmefcheck ics options)", o)))
+			continue
+		}
+		if !slices.Contains(opt.Roles, role) {
+			errs = append(errs, ruleError(fmt.Sprintf("/options/%d", i), "options", fmt.Sprintf("%q is not an option of the %s role", o, role)))
+		}
 	}
+	if slices.Contains(options, "require-signatures") && !slices.Contains(options, "signatures") {
+		errs = append(errs, ruleError(optionPointer(options, "require-signatures"), "options", "require-signatures needs signatures"))
+	}
+	return errs
+}
+
+// optionPointer is the JSON pointer of option o in the options list.
+func optionPointer(options []string, o string) string {
+	return fmt.Sprintf("/options/%d", slices.Index(options, o))
+}
+
+// A fieldError breaks a rule between fields; pointer is the place Parse names the line of.
+type fieldError struct {
+	pointer, field, msg string
+}
+
+func ruleError(pointer, field, msg string) error { return &fieldError{pointer, field, msg} }
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+// locateRules words the errors of Check as name:LINE: field: message.
+func locateRules(name string, root *yaml.Node, err error) error {
+	var errs []error
+	var walk func(err error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		line := 1
+		if fe, ok := err.(*fieldError); ok {
+			line = lineOf(root, fe.pointer)
+		}
+		errs = append(errs, fmt.Errorf("%s:%d: %w", name, line, err))
+	}
+	walk(err)
 	return errors.Join(errs...)
 }
 
@@ -271,7 +321,9 @@ func (s *Statement) resolve(dir string) {
 }
 
 // jsonCompatible turns what YAML decoding produced into what the schema validator expects
-// of decoded JSON: string-keyed maps and float64 numbers.
+// of decoded JSON: string-keyed maps, float64 numbers and strings. A YAML timestamp or
+// binary value is text to the schema (and to the fields, which are strings): an unquoted
+// version: 2026-01-02 is no reason to refuse a statement with a riddle.
 func jsonCompatible(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -296,6 +348,10 @@ func jsonCompatible(v any) any {
 		return float64(x)
 	case uint64:
 		return float64(x)
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
 	default:
 		return v
 	}
@@ -307,12 +363,21 @@ func located(name string, root *yaml.Node, ve *jsonschema.ValidationError) error
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			field := strings.TrimPrefix(e.InstanceLocation, "/")
+			field := strings.ReplaceAll(strings.TrimPrefix(e.InstanceLocation, "/"), "/", ".")
 			if field == "" {
 				field = "(top level)"
 			}
+			if strings.HasSuffix(e.KeywordLocation, "/additionalProperties") {
+				// One error per unknown key, at the key's own line rather than its parent's.
+				if unknown := unknownKeys(root, e); len(unknown) > 0 {
+					for _, k := range unknown {
+						errs = append(errs, fmt.Errorf("%s:%d: %s: unknown key %q", name, k.Line, field, k.Value))
+					}
+					return
+				}
+			}
 			line := lineOf(root, e.InstanceLocation)
-			errs = append(errs, fmt.Errorf("%s:%d: %s: %s", name, line, strings.ReplaceAll(field, "/", "."), e.Message))
+			errs = append(errs, fmt.Errorf("%s:%d: %s: %s", name, line, field, e.Message))
 			return
 		}
 		for _, c := range e.Causes {
@@ -323,13 +388,62 @@ func located(name string, root *yaml.Node, ve *jsonschema.ValidationError) error
 	return errors.Join(errs...)
 }
 
-// lineOf finds the line of the node a JSON pointer names, or of its nearest ancestor.
+// unknownKeys returns the key nodes of the mapping an additionalProperties failure is about
+// that its message names ('name', as the validator quotes them).
+func unknownKeys(root *yaml.Node, e *jsonschema.ValidationError) []*yaml.Node {
+	n := nodeAt(root, e.InstanceLocation)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; strings.Contains(e.Message, "'"+k.Value+"'") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// nodeAt returns the node a JSON pointer names, nil when there is none.
+func nodeAt(root *yaml.Node, pointer string) *yaml.Node {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		if tok == "" {
+			continue
+		}
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == tok {
+					next = n.Content[i+1]
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return n
+}
+
+// lineOf finds the line of the node a JSON pointer names, or of its nearest ancestor (line 1
+// for an empty document).
 func lineOf(root *yaml.Node, pointer string) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	line := n.Line
+	line := max(n.Line, 1)
 	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
 		if tok == "" {
 			continue
@@ -345,7 +459,7 @@ func lineOf(root *yaml.Node, pointer string) int {
 				}
 			}
 		case yaml.SequenceNode:
-			if i, err := strconv.Atoi(tok); err == nil && i < len(n.Content) {
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
 				next = n.Content[i]
 				line = next.Line
 			}
@@ -356,4 +470,49 @@ func lineOf(root *yaml.Node, pointer string) int {
 		n = next
 	}
 	return line
+}
+
+// yamlLine finds the "line N: " the YAML decoder puts in its messages.
+var yamlLine = regexp.MustCompile(`(?s)^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlError words a YAML decoder error as name:LINE: message, one per problem the decoder
+// listed.
+func yamlError(name string, data []byte, prefix string, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var errs []error
+	for _, m := range msgs {
+		// One line per error: a value the decoder quotes may hold line breaks.
+		m = strings.ReplaceAll(strings.TrimSpace(m), "\n", `\n`)
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			line, _ := strconv.Atoi(g[1])
+			if strings.HasPrefix(g[2], "did not find expected") {
+				// The parser's errors count lines from 0 (the scanner's from 1).
+				line++
+			}
+			errs = append(errs, fmt.Errorf("%s:%d: %s%s", name, line, prefix, g[2]))
+			continue
+		}
+		// The reader's errors (bad UTF-8, control characters) carry no line: find it.
+		errs = append(errs, fmt.Errorf("%s:%d: %s%s", name, badCharLine(data), prefix, strings.TrimPrefix(m, "yaml: ")))
+	}
+	return errors.Join(errs...)
+}
+
+// badCharLine is the line of the first byte YAML cannot read (invalid UTF-8 or a control
+// character other than tab and line breaks), or 1.
+func badCharLine(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if (r == utf8.RuneError && n <= 1) || (unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' && r != 0x85) {
+			return 1 + bytes.Count(data[:i], []byte{'\n'})
+		}
+		i += n
+	}
+	return 1
 }

@@ -1,6 +1,8 @@
 package ics
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -62,7 +64,15 @@ func Template(role string, p TemplateParams) ([]byte, error) {
 			return nil, fmt.Errorf("option %q is not an option of the %s role (idmefcheck ics options)", o, role)
 		}
 	}
+	// A template that Parse would refuse is no template: the same rules apply.
+	if err := errors.Join(optionProblems(role, claimed)...); err != nil {
+		return nil, err
+	}
 	var opts strings.Builder
+	if len(claimed) == 0 {
+		// Nothing claimed: an empty list, not a null, with every option below to uncomment.
+		opts.WriteString("  []\n")
+	}
 	for _, o := range optionList {
 		if !slices.Contains(o.Roles, role) {
 			continue
@@ -118,9 +128,14 @@ func Template(role string, p TemplateParams) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// quote writes a YAML double-quoted scalar.
+// quote writes a YAML double-quoted scalar. A JSON string is one, with every control
+// character escaped (a raw line break would fold into a space).
 func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 const managerTemplate = `# idmefcheck implementation statement (schema/ics.schema.json; docs/ics.md explains every field).
