@@ -44,6 +44,9 @@ type Options struct {
 	Fake *Fake
 	// NoSigner leaves the manager's answers unsigned.
 	NoSigner bool
+	// SignatureWindow replaces the profile's freshness window on signatures' created time
+	// (300 s) when not zero: a known-bad setting that lets stale signatures through.
+	SignatureWindow time.Duration
 	// Statement adjusts the statement the lab writes (a variant that claims what it does
 	// not do).
 	Statement func(*ics.Statement)
@@ -51,10 +54,13 @@ type Options struct {
 }
 
 // Limits are the lab's defaults: the reference defaults, except a per-peer rate low enough
-// for the rate-limit check to reach quickly and high enough for a whole run's traffic.
+// for the rate-limit check to reach quickly and high enough for a whole run's traffic. The
+// check exceeds it only by sending faster than the rate; 100/s leaves room for a loaded
+// machine, and a whole run stores under 200 alerts besides that check's (about 60 in its
+// busiest second), well inside a burst of 800.
 func Limits() manager.Limits {
 	l := manager.DefaultLimits()
-	l.Rate, l.Burst = 400, 800
+	l.Rate, l.Burst = 100, 800
 	return l
 }
 
@@ -179,10 +185,11 @@ func (l *Lab) config() (manager.Config, error) {
 		Signer:      signer,
 		Analyzers: []manager.Analyzer{{Identity: analyzer, KeyID: "analyzer", PublicKey: anaPub,
 			RequireSignature: l.opts.RequireSignatures}},
-		Limits:      limits,
-		ObserveFile: filepath.Join(dir, "observed.ndjson"),
-		Logger:      l.opts.Logger,
-		Faults:      l.opts.Faults,
+		Limits:          limits,
+		SignatureWindow: l.opts.SignatureWindow,
+		ObserveFile:     filepath.Join(dir, "observed.ndjson"),
+		Logger:          l.opts.Logger,
+		Faults:          l.opts.Faults,
 	}, nil
 }
 
@@ -251,6 +258,9 @@ func (l *Lab) Addrs() []string { return l.addrs }
 
 // APIAddr is the operator API's address.
 func (l *Lab) APIAddr() string { return l.api }
+
+// ObserveFile is the observation file the manager (or a fake, through Record) appends to.
+func (l *Lab) ObserveFile() string { return l.cfg.ObserveFile }
 
 // Validator is the strict validator the reference manager judges alerts with, for fakes
 // that validate as it does.
