@@ -14,7 +14,9 @@ import (
 // API reads the reference operator API (docs/profile.md, "Operator API"): GET /v1/alerts
 // with the free-text filter q, page by page.
 type API struct {
-	Base   *url.URL
+	Base *url.URL
+	// Client carries the harness's operator identity (mutual TLS); nil is
+	// http.DefaultClient.
 	Client *http.Client
 }
 
@@ -48,7 +50,11 @@ func (a *API) Lookup(ctx context.Context, ids ...string) (map[string][]Observati
 			if err != nil {
 				return nil, err
 			}
-			res, err := a.Client.Do(req)
+			client := a.Client
+			if client == nil {
+				client = http.DefaultClient
+			}
+			res, err := client.Do(req)
 			if err != nil {
 				return nil, fmt.Errorf("observation API: %w", err)
 			}

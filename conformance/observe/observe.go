@@ -59,52 +59,67 @@ func (None) Lookup(context.Context, ...string) (map[string][]Observation, error)
 // Describe names the channel.
 func (None) Describe() string { return "none" }
 
-// envelope is the reference manager's observation line.
-type envelope struct {
-	Received time.Time `json:"received"`
-	Analyzer string    `json:"analyzer"`
-	ID       string    `json:"id"`
-	Message  *string   `json:"message"`
-}
-
-// ParseLine reads one observation line. where locates it in errors and in the result.
+// ParseLine reads one observation line: the reference manager's envelope (an object with a
+// member named message, schema/observation.schema.json) or a bare IDMEFv2 message. Member
+// names are matched exactly, as JSON keeps them: a bare message's ID is "ID", never "id".
+// where locates the line in errors and in the result.
 func ParseLine(line []byte, where string) (Observation, error) {
 	line = bytes.TrimSpace(line)
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(line, &probe); err != nil {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(line, &members); err != nil {
 		return Observation{}, fmt.Errorf("%s: not a JSON object: %w", where, err)
 	}
-	if _, ok := probe["message"]; ok {
-		var e envelope
-		if err := json.Unmarshal(line, &e); err != nil || e.Message == nil {
-			return Observation{}, fmt.Errorf("%s: an envelope line whose message is not a JSON string", where)
-		}
-		msg := []byte(*e.Message)
-		id := e.ID
-		if id == "" {
-			id = messageID(msg)
-		}
-		if id == "" {
-			return Observation{}, fmt.Errorf("%s: the envelope's message has no ID", where)
-		}
-		return Observation{ID: id, Analyzer: e.Analyzer, Received: e.Received, Message: msg, Exact: true, Where: where}, nil
+	if members == nil { // null
+		return Observation{}, fmt.Errorf("%s: not a JSON object: null", where)
 	}
-	id := messageID(line)
-	if id == "" {
-		return Observation{}, fmt.Errorf("%s: neither an envelope (message) nor an IDMEFv2 message with a string ID", where)
+	raw, ok := members["message"]
+	if !ok {
+		id := messageID(members)
+		if id == "" {
+			return Observation{}, fmt.Errorf("%s: neither an envelope (message) nor an IDMEFv2 message with a string ID", where)
+		}
+		return Observation{ID: id, Message: bytes.Clone(line), Where: where}, nil
 	}
-	return Observation{ID: id, Message: bytes.Clone(line), Where: where}, nil
+	o := Observation{Exact: true, Where: where}
+	var msg *string // null decodes into a string without an error
+	if err := json.Unmarshal(raw, &msg); err != nil || msg == nil {
+		return Observation{}, fmt.Errorf("%s: an envelope line whose message is not a JSON string", where)
+	}
+	o.Message = []byte(*msg)
+	if raw, ok := members["received"]; ok {
+		if err := json.Unmarshal(raw, &o.Received); err != nil {
+			return Observation{}, fmt.Errorf("%s: the envelope's received is not an RFC 3339 time: %s", where, raw)
+		}
+	}
+	if raw, ok := members["analyzer"]; ok {
+		if err := json.Unmarshal(raw, &o.Analyzer); err != nil {
+			return Observation{}, fmt.Errorf("%s: the envelope's analyzer is not a string: %s", where, raw)
+		}
+	}
+	if raw, ok := members["id"]; ok {
+		if err := json.Unmarshal(raw, &o.ID); err != nil {
+			return Observation{}, fmt.Errorf("%s: the envelope's id is not a string: %s", where, raw)
+		}
+	}
+	if o.ID == "" {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(o.Message, &m) == nil {
+			o.ID = messageID(m)
+		}
+	}
+	if o.ID == "" {
+		return Observation{}, fmt.Errorf("%s: the envelope's message has no ID", where)
+	}
+	return o, nil
 }
 
-// messageID reads the top-level ID of a message, "" when it has none or is not JSON.
-func messageID(msg []byte) string {
-	var m struct {
-		ID *string `json:"ID"`
-	}
-	if json.Unmarshal(msg, &m) != nil || m.ID == nil {
+// messageID reads the top-level ID of a message's members, "" when it has no string ID.
+func messageID(members map[string]json.RawMessage) string {
+	var id string
+	if raw, ok := members["ID"]; !ok || json.Unmarshal(raw, &id) != nil {
 		return ""
 	}
-	return *m.ID
+	return id
 }
 
 // index collects observations by ID.
