@@ -81,6 +81,7 @@ func Commands() []*Command {
 		rulesCommand(),
 		catalogCommand(),
 		runCommand(),
+		reportCommand(),
 		checksCommand(),
 		icsCommand(),
 		managerCommand(),

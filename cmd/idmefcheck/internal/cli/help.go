@@ -63,6 +63,9 @@ func WriteMarkdown(w io.Writer) error {
 		if fs.HasFlags() {
 			b.WriteString("\n| flag | default | meaning |\n|---|---|---|\n")
 			fs.VisitAll(func(f *pflag.Flag) {
+				if f.Hidden {
+					return // for demos and tests, documented where they are defined
+				}
 				name := "`--" + f.Name + "`"
 				if f.Shorthand != "" {
 					name = "`-" + f.Shorthand + "`, " + name

@@ -1,8 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +21,9 @@ import (
 	"github.com/idmefcheck/idmefcheck"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/ics"
+	"github.com/idmefcheck/idmefcheck/conformance/managerrole"
 	"github.com/idmefcheck/idmefcheck/conformance/suite"
+	"github.com/idmefcheck/idmefcheck/reference/pki"
 	"github.com/idmefcheck/idmefcheck/reference/validator"
 	"github.com/idmefcheck/idmefcheck/report"
 )
@@ -28,7 +31,7 @@ import (
 func runCommand() *Command {
 	return &Command{
 		Name:  "run",
-		Usage: "run --role manager|analyzer (--ics FILE | --target URL --ca F --cert F --key F [--observe-file F]) [--out DIR] [--only GLOB]... [--skip GLOB]... [--strict] [--expected-failures FILE] [--parallel N] [--timeout D]",
+		Usage: "run --role manager|analyzer (--ics FILE | --target URL --ca F --cert F --key F [--observe-file F]) [--out DIR] [--formats LIST] [--sign-key KEY] [--only GLOB]... [--skip GLOB]... [--strict] [--expected-failures FILE] [--parallel N] [--timeout D]",
 		Short: "run the conformance checks of a role against an implementation",
 		Long: `Runs the black-box conformance checks of one role against the implementation an
 implementation statement describes (--ics FILE; docs/ics.md), or, for a quick run against a
@@ -37,8 +40,14 @@ manager, against the one the flags describe: --target (repeatable, one per liste
 --options (default http2,ipv4) and the versions of --versions.
 
 It prints one line per check as it ends (with a progress bar on a terminal), then a summary by
-category, and writes DIR/report.json (--out, default ./idmefcheck-report): the canonical
-report (docs/report.md). --only and --skip take check IDs or globs (MGR-AUTH-*), repeatable
+category, and writes into DIR (--out, default ./idmefcheck-report) the canonical report,
+report.json, and its renderings (docs/report.md): report.xml (JUnit XML for CI), report.md (a
+summary for a pull-request comment or a job summary) and report.html (a self-contained page).
+--formats chooses the renderings (json, junit, markdown, html; report.json is always written).
+--sign-key KEY (an Ed25519 private key, PKCS #8 PEM, as idmefcheck pki writes
+ROLE-signing.key) signs the exact bytes of report.json into report.json.sig beside it;
+idmefcheck report verify checks it (docs/certification.md: what a signature attests and what
+it does not). --only and --skip take check IDs or globs (MGR-AUTH-*), repeatable
 or comma-separated. --parallel runs that many independent checks at once (checks that load or
 restart the target always run alone); --timeout caps every check's own timeout. The harness
 never retries a check.
@@ -63,7 +72,9 @@ file lists passed.`,
 			fs.StringVar(&o.observeFile, "observe-file", "", "with --target: an NDJSON file the manager appends stored alerts to")
 			fs.StringSliceVar(&o.options, "options", []string{"http2", "ipv4"}, "with --target: the options claimed")
 			fs.StringSliceVar(&o.versions, "versions", []string{"2.D.V08"}, "with --target: the versions claimed")
-			fs.StringVar(&o.out, "out", "idmefcheck-report", "directory for report.json")
+			fs.StringVar(&o.out, "out", "idmefcheck-report", "directory for report.json and its renderings")
+			fs.StringSliceVar(&o.formats, "formats", report.FormatNames(), "renderings to write besides report.json: junit, markdown, html")
+			fs.StringVar(&o.signKey, "sign-key", "", "Ed25519 private key (PKCS #8 PEM) that signs report.json into report.json.sig")
 			fs.StringSliceVar(&o.only, "only", nil, "run only the checks matching these IDs or globs")
 			fs.StringSliceVar(&o.skip, "skip", nil, "skip the checks matching these IDs or globs")
 			fs.BoolVar(&o.strict, "strict", false, "SHOULD failures fail the run too (exit bit 4)")
@@ -71,6 +82,11 @@ file lists passed.`,
 			fs.IntVar(&o.parallel, "parallel", 4, "independent checks run at once")
 			fs.DurationVar(&o.timeout, "timeout", 0, "cap on every check's timeout (0: each check's own)")
 			fs.StringVar(&o.logLevel, "log-level", "warn", "harness log level on standard error: debug, info, warn or error")
+			// --lab runs the suite against a manager started in-process (lab.go): for demos
+			// and tests only, hidden because it judges idmefcheck's own managers, never a
+			// vendor's, and its variants change as checks are added.
+			fs.StringVar(&o.lab, "lab", "", "for demos and tests: run against an in-process lab manager, reference or a known-bad variant (manager/NAME)")
+			_ = fs.MarkHidden("lab")
 			return func(ctx context.Context, env *Env, args []string) error {
 				if len(args) > 0 {
 					return usageError("run takes no arguments")
@@ -84,7 +100,8 @@ file lists passed.`,
 type runOptions struct {
 	role, ics, ca, cert, key, serverName, observeFile string
 	targets, options, versions, only, skip            []string
-	out, expected, logLevel                           string
+	out, expected, logLevel, signKey, lab             string
+	formats                                           []string
 	strict                                            bool
 	parallel                                          int
 	timeout                                           time.Duration
@@ -148,8 +165,32 @@ func (o *runOptions) run(ctx context.Context, env *Env) error {
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return usageError("--log-level %q: want debug, info, warn or error", o.logLevel)
 	}
-	st, err := o.statement()
-	if err != nil {
+	var renderings []report.Rendering
+	for _, f := range o.formats {
+		rd, err := report.RenderingOf(f)
+		if err != nil {
+			return usageError("--formats %q: want some of %s", f, strings.Join(report.FormatNames(), ", "))
+		}
+		if rd.Format != "json" {
+			renderings = append(renderings, rd)
+		}
+	}
+	var err error
+	var signer ed25519.PrivateKey
+	if o.signKey != "" {
+		// Loaded before the run, so that a bad key fails in a second, not after every check.
+		k, err := pki.LoadSigningKey(o.signKey, "report")
+		if err != nil {
+			return harnessError(fmt.Errorf("--sign-key: %w", err))
+		}
+		signer = k.Private
+	}
+	var st *ics.Statement
+	if o.lab != "" {
+		if err := o.labFlags(); err != nil {
+			return err
+		}
+	} else if st, err = o.statement(); err != nil {
 		return err
 	}
 	var exp *report.Expectations
@@ -177,39 +218,79 @@ func (o *runOptions) run(ctx context.Context, env *Env) error {
 		return harnessError(fmt.Errorf("--out: %w", err))
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	var labEnv *managerrole.Env
+	if o.lab != "" {
+		// Started last, once every flag and file has been checked, so that a usage error
+		// costs no PKI and no manager.
+		lab, err := o.startLab(ctx, set, v, log)
+		if err != nil {
+			return harnessError(err)
+		}
+		defer lab.Close()
+		st, labEnv = lab.Statement, lab.Env
+	}
 
 	selected, _ := reg.Select(o.role, o.only, o.skip)
 	progress := newProgress(env, len(selected))
-	r, err := suite.Run(ctx, suite.Config{Statement: st, Catalog: cat, Registry: reg, Validator: v,
+	cfg := suite.Config{Statement: st, Catalog: cat, Registry: reg, Validator: v,
 		SuiteVersion: idmefcheck.Version, Only: o.only, Skip: o.skip, Strict: o.strict, Parallel: o.parallel,
-		Timeout: o.timeout, OnResult: progress.result, Log: log})
+		Timeout: o.timeout, OnResult: progress.result, Log: log}
+	if labEnv != nil {
+		cfg.Env = labEnv
+	}
+	r, err := suite.Run(ctx, cfg)
 	progress.wait()
 	if err != nil {
 		return harnessError(err)
 	}
 	exp.Apply(r, time.Now())
 	r.Summarize(cat)
-	path := filepath.Join(o.out, "report.json")
-	if err := writeReport(path, r); err != nil {
+	files, err := writeReports(o.out, r, renderings, signer)
+	if err != nil {
 		return harnessError(err)
 	}
 	writeSummary(env.Stdout, r)
-	fmt.Fprintf(env.Stdout, "report: %s\n", path)
+	fmt.Fprintf(env.Stdout, "report: %s (%s)\n", filepath.Join(o.out, "report.json"), strings.Join(files, ", "))
 	if code := r.ExitCode(); code != 0 {
 		return &ExitError{Code: code}
 	}
 	return nil
 }
 
-func writeReport(path string, r *report.Report) error {
-	data, err := json.MarshalIndent(r, "", "  ")
+// writeReports writes report.json (the canonical bytes, report.Marshal), each rendering,
+// and, with a key, report.json.sig: a detached signature over exactly the bytes written. It
+// returns the names of the files written.
+func writeReports(dir string, r *report.Report, renderings []report.Rendering, key ed25519.PrivateKey) ([]string, error) {
+	data, err := report.Marshal(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
+	files := []string{"report.json"}
+	if err := os.WriteFile(filepath.Join(dir, "report.json"), data, 0o644); err != nil {
+		return nil, fmt.Errorf("writing the report: %w", err)
 	}
-	return nil
+	if key != nil {
+		sig, err := report.Sign(data, key)
+		if err != nil {
+			return nil, err
+		}
+		name := "report.json" + report.SignatureSuffix
+		if err := os.WriteFile(filepath.Join(dir, name), sig, 0o644); err != nil {
+			return nil, fmt.Errorf("writing the signature: %w", err)
+		}
+		files = append(files, name)
+	}
+	for _, rd := range renderings {
+		var b bytes.Buffer
+		if err := rd.Write(&b, r); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, rd.File), b.Bytes(), 0o644); err != nil {
+			return nil, fmt.Errorf("writing the %s rendering: %w", rd.Format, err)
+		}
+		files = append(files, rd.File)
+	}
+	return files, nil
 }
 
 // progress prints a line per check as it ends, above a bar when standard output is a
@@ -267,19 +348,5 @@ func writeSummary(w io.Writer, r *report.Report) {
 		}
 		fmt.Fprintf(w, "sanity probe %s: %s (%s)\n", p.When, state, p.Detail)
 	}
-	verdict := "conformant"
-	if code := r.ExitCode(); code != 0 {
-		var why []string
-		for _, b := range []struct {
-			bit  int
-			text string
-		}{{report.ExitMustFailure, "MUST failures"}, {report.ExitHarnessError, "harness errors"}, {report.ExitShouldFailure, "SHOULD failures (--strict)"},
-			{report.ExitInconclusive, "inconclusive results"}, {report.ExitUnexpectedPass, "unexpected passes"}} {
-			if code&b.bit != 0 {
-				why = append(why, b.text)
-			}
-		}
-		verdict = fmt.Sprintf("not conformant: %s (exit %d)", strings.Join(why, ", "), code)
-	}
-	fmt.Fprintf(w, "verdict: %s\n", verdict)
+	fmt.Fprintf(w, "verdict: %s\n", r.Outcome())
 }
