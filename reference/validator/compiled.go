@@ -1,6 +1,8 @@
 package validator
 
 import (
+	"encoding/binary"
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -43,38 +45,134 @@ type cClass struct {
 	def      *schema.Class
 	fields   map[string]*cField
 	required uint64 // a bit per required field
-	// byShape finds a field without hashing the whole name: fields are spread by name
-	// length, first and last byte, and the few sharing a slot are compared in full.
-	byShape [64][]*cField
+	// slot finds a field without hashing the whole name, in few memory accesses: a
+	// multiplicative hash of the name's length and first, middle and last bytes, with a
+	// multiplier chosen when the class is compiled so that no two fields share a slot,
+	// gives the field's index + 1 in byIndex (0 for none), and that one field's name is
+	// compared in full.
+	slot    [128]uint8
+	mul     uint32
+	shift   uint8
+	byIndex []cField
 }
 
-func shapeOf(name string) int {
-	if name == "" {
-		return 0
-	}
-	return (len(name)*7 + int(name[0])*3 + int(name[len(name)-1])) & 63
+// nameKey packs the bytes of a name the slot hash reads; name is not empty.
+func nameKey(name string) uint32 {
+	return uint32(len(name)) | uint32(name[0])<<8 | uint32(name[len(name)/2])<<16 | uint32(name[len(name)-1])<<24
 }
 
 // lookup returns the field called name, or nil.
 func (cl *cClass) lookup(name string) *cField {
-	for _, f := range cl.byShape[shapeOf(name)] {
-		if f.def.Name == name {
-			return f
-		}
+	if name == "" {
+		return nil
+	}
+	k := cl.slot[(nameKey(name)*cl.mul)>>cl.shift&127]
+	if k == 0 {
+		return nil
+	}
+	if f := &cl.byIndex[k-1]; f.is(name) {
+		return f
 	}
 	return nil
 }
 
+// is reports whether name is the field's name, comparing words rather than calling the
+// runtime's comparison: names are short.
+func (f *cField) is(name string) bool {
+	n := len(name)
+	if n != len(f.name) {
+		return false
+	}
+	b := unsafeBytes(name)
+	switch {
+	case n >= 8:
+		return binary.LittleEndian.Uint64(b) == f.head && binary.LittleEndian.Uint64(b[n-8:]) == f.tail &&
+			(n <= 16 || name[8:n-8] == f.name[8:n-8])
+	case n >= 4:
+		return uint64(binary.LittleEndian.Uint32(b)) == f.head && uint64(binary.LittleEndian.Uint32(b[n-4:])) == f.tail
+	}
+	return name == f.name
+}
+
+// nameWords sets head and tail for is.
+func (f *cField) nameWords() {
+	b, n := []byte(f.name), len(f.name)
+	switch {
+	case n >= 8:
+		f.head, f.tail = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		f.head, f.tail = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	}
+}
+
+// hashFields chooses the slot hash: the smallest table (up to 128 slots) for which a
+// multiplier, tried in a fixed order, spreads the names without a collision.
+func (cl *cClass) hashFields() {
+	n := len(cl.byIndex)
+	for bits := 1; bits <= 7; bits++ {
+		if 1<<bits < 2*n {
+			continue
+		}
+		mul := uint32(0x9E3779B1)
+		for try := 0; try < 5000; try++ {
+			mul = (mul*0x01000193 + 0x7F4A7C15) | 1
+			var slot [128]uint8
+			clash := false
+			for i := range cl.byIndex {
+				h := (nameKey(cl.byIndex[i].name) * mul) >> (32 - bits)
+				if slot[h] != 0 {
+					clash = true
+					break
+				}
+				slot[h] = uint8(i + 1)
+			}
+			if !clash {
+				cl.slot, cl.mul, cl.shift = slot, mul, uint8(32-bits)
+				return
+			}
+		}
+	}
+	// Only names alike in every byte the hash reads (length, first, middle, last) end here.
+	panic(fmt.Sprintf("validator: no slot hash separates the fields of %s", cl.def.Name))
+}
+
+// memberTable is where the members of one object on the tape are, by field, filled as the
+// compiled engine walks the object: the rules then find a member without searching. Only
+// fields of cl are in it.
+type memberTable struct {
+	cl   *cClass
+	seen uint64 // the bits of the fields present
+	tok  [64]int32
+}
+
+// member returns the token of the value of the member called name; known is false when
+// name is no field of the class (the caller searches the members).
+func (m *memberTable) member(name string) (tok int, present, known bool) {
+	f := m.cl.lookup(name)
+	if f == nil {
+		return 0, false, false
+	}
+	if m.seen&f.bit == 0 {
+		return 0, false, true
+	}
+	return int(m.tok[f.index]), true, true
+}
+
 type cField struct {
-	def      *schema.Field
-	bit      uint64
-	list     bool
-	kind     fieldKind
-	class    *cClass
-	typ      *schema.TypeDef
-	enum     map[string]struct{}
-	version  string
-	min, max *bound
+	def  *schema.Field
+	name string // def.Name, kept here to be compared without going through def
+	// The name's first and last eight bytes (four for names of four to seven bytes), as
+	// little-endian words.
+	head, tail uint64
+	bit        uint64 // 1 << index
+	index      uint8  // the field's place in its class
+	list       bool
+	kind       fieldKind
+	class      *cClass
+	typ        *schema.TypeDef
+	enum       map[string]struct{}
+	version    string
+	min, max   *bound
 }
 
 type bound struct {
@@ -95,10 +193,16 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 	if cc, ok := done[c.Name]; ok {
 		return cc
 	}
-	cc := &cClass{def: c, fields: map[string]*cField{}}
+	if len(c.Fields) > 64 {
+		// A bit per field: a class this large needs a wider set.
+		panic(fmt.Sprintf("validator: class %s has %d fields; the compiled engine handles 64 at most", c.Name, len(c.Fields)))
+	}
+	cc := &cClass{def: c, fields: map[string]*cField{}, byIndex: make([]cField, len(c.Fields))}
 	done[c.Name] = cc
 	for i, f := range c.Fields {
-		cf := &cField{def: f, bit: 1 << uint(i), list: f.List}
+		cf := &cc.byIndex[i]
+		*cf = cField{def: f, name: f.Name, bit: 1 << uint(i), index: uint8(i), list: f.List}
+		cf.nameWords()
 		if f.Required {
 			cc.required |= cf.bit
 		}
@@ -127,8 +231,8 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 		}
 		cf.min, cf.max = newBound(f.Minimum), newBound(f.Maximum)
 		cc.fields[f.Name] = cf
-		cc.byShape[shapeOf(f.Name)] = append(cc.byShape[shapeOf(f.Name)], cf)
 	}
+	cc.hashFields()
 	return cc
 }
 
@@ -147,6 +251,15 @@ func (c *checker) object(cl *cClass, t *message.Tape, i int) {
 	toks := t.Tokens()
 	obj := tapeVal(t, i)
 	at := loc{c.path}
+	// Record where each field's value is, for the rules below (objects nest, one table per
+	// level; deeper than the tables go, the rules search the members).
+	var tbl *memberTable
+	if c.depth < len(c.tables) {
+		tbl = &c.tables[c.depth]
+		tbl.cl = cl
+		obj.table = tbl
+	}
+	c.depth++
 	var seen uint64
 	unknown := false
 	for k := i + 1; k < int(toks[i].Next); k = int(toks[k+1].Next) {
@@ -156,9 +269,16 @@ func (c *checker) object(cl *cClass, t *message.Tape, i int) {
 			continue
 		}
 		seen |= f.bit
+		if tbl != nil {
+			tbl.tok[f.index] = int32(k + 1)
+		}
 		c.path = append(c.path, step{name: f.def.Name})
 		c.field(f, t, k+1)
 		c.path = c.path[:len(c.path)-1]
+	}
+	c.depth--
+	if tbl != nil {
+		tbl.seen = seen
 	}
 	if seen&cl.required != cl.required {
 		c.words().required(cl.def, at, obj)
@@ -342,8 +462,10 @@ func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
 	if cap(buf) > maxKeptBuf {
 		buf = nil
 	}
-	// The findings went to res: the next message starts with none.
-	st.c = checker{buf: buf, path: st.c.path[:0]}
+	// The findings went to res: the next message starts with none. The member tables are
+	// filled afresh by each object.
+	c := &st.c
+	c.v, c.version, c.rev, c.findings, c.buf, c.path, c.depth = nil, "", nil, nil, buf, c.path[:0], 0
 	v.fast.Put(st)
 	return res, ok
 }
@@ -374,6 +496,8 @@ func (v *Validator) fastJudge(st *fastState, data []byte) (Result, bool) {
 	c.rev, _ = v.set.Model().Revision(version)
 	c.version = c.rev.Version // not the tape's bytes, which are the caller's
 	c.object(alert, t, 0)
-	c.checkAlert(tapeVal(t, 0))
+	obj := tapeVal(t, 0)
+	obj.table = &c.tables[0] // the alert's, left as object filled it
+	c.checkAlert(obj)
 	return c.result(), true
 }

@@ -12,10 +12,11 @@ import (
 // builds or from a message.Tape, without copying either: the strict rules are written once
 // against val and run on both paths. The zero val is an absent value.
 type val struct {
-	tape *message.Tape // when set, i indexes its tokens
-	i    int
-	tree any
-	ok   bool
+	tape  *message.Tape // when set, i indexes its tokens
+	i     int
+	table *memberTable // on the tape, where the object's members are, when known
+	tree  any
+	ok    bool
 }
 
 func treeVal(v any) val { return val{tree: v, ok: true} }
@@ -90,6 +91,14 @@ func (v val) member(name string) val {
 		tk := toks[v.i]
 		if tk.Kind != '{' {
 			return val{}
+		}
+		if v.table != nil {
+			if k, present, known := v.table.member(name); known {
+				if !present {
+					return val{}
+				}
+				return tapeVal(v.tape, k)
+			}
 		}
 		for k := v.i + 1; k < int(tk.Next); k = int(toks[k+1].Next) {
 			if string(v.tape.Raw(k)) == name { // the tape has no escaped names

@@ -184,6 +184,9 @@ type checker struct {
 	findings []Finding
 	buf      []byte // scratch for decoding attachments
 	path     []step // the walk's place in the message
+	// The compiled engine's member tables, one per level of nesting of the object it walks.
+	depth  int
+	tables [6]memberTable
 }
 
 // add records a finding of a rule on the value at pointer. reqs, when given, are the
