@@ -182,15 +182,8 @@ func (c *checker) checkAttachmentNames(obj val) {
 			c.add(RuleAttachDupName, nil, "/Attachment/"+strconv.Itoa(it.i)+"/Name", "Attachment[%d].Name %s is already the name of Attachment[%d]; names are unique within an alert", it.i, quote(name), first)
 		}
 	}
-	for _, class := range []string{"Source", "Target", "Vector"} {
-		f, ok := c.rev.Alert.Field(class)
-		if !ok || f.Class == nil {
-			continue
-		}
-		ref, ok := f.Class.Field("Attachment")
-		if !ok {
-			continue
-		}
+	for _, r := range c.revRules.attachRefs {
+		class, ref := r.class, r.ref
 		for it := obj.member(class).items(); it.next(); {
 			for rt := it.v.member("Attachment").items(); rt.next(); {
 				s, ok := rt.v.str()

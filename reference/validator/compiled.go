@@ -54,6 +54,7 @@ type cClass struct {
 	mul     uint32
 	shift   uint8
 	byIndex []cField
+	rules   *classRules
 }
 
 // nameKey packs the bytes of a name the slot hash reads; name is not empty.
@@ -233,6 +234,7 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 		cc.fields[f.Name] = cf
 	}
 	cc.hashFields()
+	cc.rules = newClassRules(c)
 	return cc
 }
 
@@ -286,7 +288,7 @@ func (c *checker) object(cl *cClass, t *message.Tape, i int) {
 	if unknown {
 		c.words().unknownFields(cl.def, at, obj)
 	}
-	c.checkObject(cl.def, at, obj)
+	c.checkObjectWith(cl.rules, cl.def, at, obj)
 }
 
 func (c *checker) field(f *cField, t *message.Tape, i int) {
@@ -465,6 +467,7 @@ func (v *Validator) fastValidate(data []byte) (res Result, ok bool) {
 	// The findings went to res: the next message starts with none. The member tables are
 	// filled afresh by each object.
 	c := &st.c
+	c.revRules = nil
 	c.v, c.version, c.rev, c.findings, c.buf, c.path, c.depth = nil, "", nil, nil, buf, c.path[:0], 0
 	v.fast.Put(st)
 	return res, ok
@@ -494,6 +497,7 @@ func (v *Validator) fastJudge(st *fastState, data []byte) (Result, bool) {
 	c := &st.c
 	c.v = v
 	c.rev, _ = v.set.Model().Revision(version)
+	c.revRules = v.revisionRules(c.rev)
 	c.version = c.rev.Version // not the tape's bytes, which are the caller's
 	c.object(alert, t, 0)
 	obj := tapeVal(t, 0)

@@ -82,8 +82,8 @@ func (c *checker) checkAttachmentMedia(at loc, obj val) {
 }
 
 func (c *checker) isMediaType(s string) bool {
-	t, ok := c.rev.Model().Type("MEDIATYPE")
-	return !ok || t.Match(s)
+	t := c.revRules.mediaType
+	return t == nil || t.Match(s)
 }
 
 // checkLocatable asks for more than a name: R4766-7.9 wants the analyzer found again later.
@@ -99,7 +99,7 @@ func (c *checker) checkLocatable(at loc, obj val) {
 // checkImpact: R4766-7.7 asks every alert for the possible impact on the target. IDMEFv2 has
 // no impact field; Priority, defined from impact and urgency, is the nearest.
 func (c *checker) checkImpact(obj val) {
-	if _, ok := c.rev.Alert.Field("Priority"); !ok {
+	if !c.revRules.hasPriority {
 		return
 	}
 	if !obj.has("Priority") {

@@ -332,14 +332,116 @@ func isFQDN(s string) bool {
 	return labels >= 2 && !lastDigits
 }
 
-// checkObject applies the rules about one class instance: the ext- pairs, and the
-// attachment's own consistency.
-func (c *checker) checkObject(cls *schema.Class, at loc, obj val) {
+// classRules is what the rules about an instance of a class need of the class, worked out
+// once per Validator rather than for every object.
+type classRules struct {
+	exts []extPair // the class's ext- fields whose base field has a selecting keyword
+}
+
+// extPair is an ext-X field and X.
+type extPair struct{ ext, base *schema.Field }
+
+func newClassRules(cls *schema.Class) *classRules {
+	r := &classRules{}
 	for _, f := range cls.Fields {
 		if f.Def.Extends == "" {
 			continue
 		}
-		c.checkExtension(cls, at, obj, f)
+		if base, ok := cls.Field(f.Def.Extends); ok && base.Enum != nil && base.ExtKeyword != "" {
+			r.exts = append(r.exts, extPair{ext: f, base: base})
+		}
+	}
+	return r
+}
+
+// revisionRules is what the rules across an alert need of its revision, worked out once per
+// Validator.
+type revisionRules struct {
+	// attachRefs are the classes of the alert whose Attachment field names attachments.
+	attachRefs  []attachRef
+	hasPriority bool
+	mediaType   *schema.TypeDef // nil when the model has none
+}
+
+type attachRef struct {
+	class string
+	ref   *schema.Field // the class's Attachment field
+}
+
+func newRevisionRules(rev *schema.Revision) *revisionRules {
+	r := &revisionRules{}
+	for _, class := range []string{"Source", "Target", "Vector"} {
+		f, ok := rev.Alert.Field(class)
+		if !ok || f.Class == nil {
+			continue
+		}
+		if ref, ok := f.Class.Field("Attachment"); ok {
+			r.attachRefs = append(r.attachRefs, attachRef{class: class, ref: ref})
+		}
+	}
+	_, r.hasPriority = rev.Alert.Field("Priority")
+	r.mediaType, _ = rev.Model().Type("MEDIATYPE")
+	return r
+}
+
+// rulesCache holds the classRules and revisionRules of every revision of a model. It is
+// built by New and only read afterwards.
+type rulesCache struct {
+	classes map[*schema.Class]*classRules
+	revs    map[*schema.Revision]*revisionRules
+}
+
+func newRulesCache(m *schema.Model) *rulesCache {
+	rc := &rulesCache{classes: map[*schema.Class]*classRules{}, revs: map[*schema.Revision]*revisionRules{}}
+	var visit func(cls *schema.Class)
+	visit = func(cls *schema.Class) {
+		if _, done := rc.classes[cls]; done {
+			return
+		}
+		rc.classes[cls] = newClassRules(cls)
+		for _, f := range cls.Fields {
+			if f.Class != nil {
+				visit(f.Class)
+			}
+		}
+	}
+	for _, v := range m.Versions() {
+		rev, _ := m.Revision(v)
+		rc.revs[rev] = newRevisionRules(rev)
+		visit(rev.Alert)
+	}
+	return rc
+}
+
+// classRules returns the rules' view of a class (worked out afresh for a class the cache
+// does not hold).
+func (v *Validator) classRules(cls *schema.Class) *classRules {
+	if v.rules != nil {
+		if r, ok := v.rules.classes[cls]; ok {
+			return r
+		}
+	}
+	return newClassRules(cls)
+}
+
+func (v *Validator) revisionRules(rev *schema.Revision) *revisionRules {
+	if v.rules != nil {
+		if r, ok := v.rules.revs[rev]; ok {
+			return r
+		}
+	}
+	return newRevisionRules(rev)
+}
+
+// checkObject applies the rules about one class instance: the ext- pairs, and the
+// attachment's own consistency.
+func (c *checker) checkObject(cls *schema.Class, at loc, obj val) {
+	c.checkObjectWith(c.v.classRules(cls), cls, at, obj)
+}
+
+func (c *checker) checkObjectWith(r *classRules, cls *schema.Class, at loc, obj val) {
+	for _, p := range r.exts {
+		c.checkExtension(at, obj, p.ext, p.base)
 	}
 	switch cls.Name {
 	case "Attachment":
@@ -354,15 +456,8 @@ func (c *checker) checkObject(cls *schema.Class, at loc, obj val) {
 
 // checkExtension judges one ext-X field against X: ext-X carries data exactly when X holds
 // the ext-value keyword.
-func (c *checker) checkExtension(cls *schema.Class, at loc, obj val, ext *schema.Field) {
-	base, ok := cls.Field(ext.Def.Extends)
-	if !ok || base.Enum == nil {
-		return
-	}
+func (c *checker) checkExtension(at loc, obj val, ext, base *schema.Field) {
 	keyword := base.ExtKeyword
-	if keyword == "" {
-		return
-	}
 	selects := false
 	bv := obj.member(base.Name)
 	switch bv.kind() {

@@ -91,7 +91,8 @@ type Validator struct {
 	opts     Options
 	engine   engine
 	compiled *compiledSchemas // nil with EngineInterpreter
-	fast     sync.Pool        // *fastState, reused by the compiled path
+	rules    *rulesCache
+	fast     sync.Pool // *fastState, reused by the compiled path
 }
 
 // engine is the part of validation a faster implementation may replace: the schema's
@@ -119,7 +120,7 @@ func New(set *schema.Set, opts Options) (*Validator, error) {
 	if opts.Limits == (message.Limits{}) {
 		opts.Limits = message.DefaultLimits()
 	}
-	v := &Validator{set: set, opts: opts, engine: &interpreter{set: set}}
+	v := &Validator{set: set, opts: opts, engine: &interpreter{set: set}, rules: newRulesCache(set.Model())}
 	switch opts.Engine {
 	case "", EngineCompiled:
 		v.opts.Engine = EngineCompiled
@@ -181,6 +182,7 @@ type checker struct {
 	v        *Validator
 	version  string
 	rev      *schema.Revision
+	revRules *revisionRules // rev's
 	findings []Finding
 	buf      []byte // scratch for decoding attachments
 	path     []step // the walk's place in the message
@@ -259,6 +261,7 @@ func (c *checker) chooseRevision(obj map[string]any) bool {
 	}
 	c.version = version
 	c.rev, _ = c.v.set.Model().Revision(version)
+	c.revRules = c.v.revisionRules(c.rev)
 	return true
 }
 
