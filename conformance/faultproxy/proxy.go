@@ -19,20 +19,24 @@ import (
 
 // Plan is what the proxy does to one connection. Offsets count bytes from the client
 // (harness) to the server (target); a negative offset disables its fault. The zero Plan
-// would reset at byte 0: start from Forward.
+// would reset at byte 0: start from Forward. When several of CloseAfter, ResetAfter and
+// StallAfter fall on the same byte, reset wins over close, and close over stall.
 type Plan struct {
 	// Delay holds every chunk this long before forwarding it, both directions.
 	Delay time.Duration
-	// CloseAfter closes both sides cleanly (FIN) once this many bytes went upstream.
+	// CloseAfter closes both sides cleanly (FIN) once this many bytes went upstream (0: as
+	// soon as the client connects).
 	CloseAfter int64
-	// ResetAfter aborts both sides (RST) once this many bytes went upstream.
+	// ResetAfter aborts both sides (RST) once this many bytes went upstream (0: as soon as
+	// the client connects).
 	ResetAfter int64
 	// StallAfter stops forwarding upstream after this many bytes, keeping the connection
-	// open: the server sees a client that stopped mid-message.
+	// open: the server sees a client that stopped mid-message. The client's later bytes are
+	// still read (and captured), and the connection stays open until a side closes it.
 	StallAfter int64
 	// FlipBitAt inverts the lowest bit of the byte at this offset.
 	FlipBitAt int64
-	// Duplicate writes each upstream chunk twice.
+	// Duplicate writes each upstream chunk twice (a flipped bit in both copies).
 	Duplicate bool
 	// DuplicateRecord, when positive, writes the client's TLS record of that number (the
 	// first record is 1) twice in a row: a record replayed inside its own connection. The
@@ -44,11 +48,16 @@ type Plan struct {
 // Forward is the plan that forwards everything untouched.
 var Forward = Plan{CloseAfter: -1, ResetAfter: -1, StallAfter: -1, FlipBitAt: -1}
 
-// Proxy forwards connections to one target address.
+// Proxy forwards connections to one target address. Its methods are safe for concurrent
+// use. Whoever starts it calls Close (or ends the context given to Start).
 type Proxy struct {
 	ln     net.Listener
 	target string
 	log    *slog.Logger
+	// stop ends when the proxy closes: dials to the target and delays end with it.
+	stop      context.Context
+	cancel    context.CancelFunc
+	stopWatch func() bool
 
 	mu       sync.Mutex
 	plan     Plan
@@ -103,12 +112,11 @@ func Start(ctx context.Context, target string, log *slog.Logger) (*Proxy, error)
 		log = slog.New(slog.DiscardHandler)
 	}
 	p := &Proxy{ln: ln, target: target, plan: Forward, conns: map[net.Conn]struct{}{}, log: log}
+	p.stop, p.cancel = context.WithCancel(context.Background())
 	p.wg.Add(1)
 	go p.accept()
-	go func() {
-		<-ctx.Done()
-		p.Close()
-	}()
+	// Not a goroutine waiting on ctx: it would outlive a proxy closed before ctx ends.
+	p.stopWatch = context.AfterFunc(ctx, func() { p.Close() })
 	return p, nil
 }
 
@@ -137,13 +145,30 @@ func (p *Proxy) Close() error {
 		return nil
 	}
 	p.closed = true
+	p.cancel()
 	for c := range p.conns {
 		c.Close()
 	}
 	p.mu.Unlock()
+	p.stopWatch()
 	err := p.ln.Close()
 	p.wg.Wait()
 	return err
+}
+
+// sleep waits d, or less when the proxy closes; it reports whether the proxy is still open.
+func (p *Proxy) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return p.stop.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-p.stop.Done():
+		return false
+	}
 }
 
 func (p *Proxy) track(c net.Conn, add bool) bool {
@@ -188,7 +213,11 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 	}
 	defer p.track(client, false)
 	defer client.Close()
-	server, err := net.DialTimeout("tcp", p.target, 10*time.Second)
+	// Close must not wait for a dial to a target that does not answer.
+	dctx, cancel := context.WithTimeout(p.stop, 10*time.Second)
+	var d net.Dialer
+	server, err := d.DialContext(dctx, "tcp", p.target)
+	cancel()
 	if err != nil {
 		p.log.Debug("fault proxy: dial", "target", p.target, "error", err)
 		return
@@ -208,7 +237,41 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 			c.Close()
 		}
 	}
+	// cut acts on the fault at byte lim and reports whether the connection is over.
+	cut := func(lim int64) bool {
+		switch lim {
+		case plan.ResetAfter:
+			abort()
+			return true
+		case plan.CloseAfter:
+			client.Close()
+			server.Close()
+			return true
+		}
+		return false // StallAfter: forward nothing more
+	}
+	// limitWithin returns the first limit the bytes up to off+n reach, -1 when none does:
+	// a limit of exactly the bytes sent acts at once, not on the next byte (which may never
+	// come: the client waits for an answer).
+	limitWithin := func(off, n int64) int64 {
+		first := int64(-1)
+		for _, lim := range []int64{plan.ResetAfter, plan.CloseAfter, plan.StallAfter} {
+			if lim >= 0 && lim <= off+n && (first < 0 || lim < first) {
+				first = lim
+			}
+		}
+		return first
+	}
+
 	var wg sync.WaitGroup
+	defer wg.Wait()
+	stalled := false
+	if lim := limitWithin(0, 0); lim == 0 {
+		if cut(lim) {
+			return
+		}
+		stalled = true
+	}
 	wg.Add(1)
 	go func() { // downstream: server to client, only delayed
 		defer wg.Done()
@@ -219,8 +282,8 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 				capt.mu.Lock()
 				capt.downstream.Write(buf[:n])
 				capt.mu.Unlock()
-				if plan.Delay > 0 {
-					time.Sleep(plan.Delay)
+				if !p.sleep(plan.Delay) {
+					return
 				}
 				if _, werr := client.Write(buf[:n]); werr != nil {
 					server.Close()
@@ -237,7 +300,6 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 	}()
 
 	var off int64
-	stalled := false
 	dup := &recordRepeater{want: plan.DuplicateRecord}
 	buf := make([]byte, 32<<10)
 	for {
@@ -253,58 +315,47 @@ func (p *Proxy) serve(client net.Conn, plan Plan, capt *Capture) {
 				chunk = bytes.Clone(chunk)
 				chunk[plan.FlipBitAt-off] ^= 1
 			}
-			cut := int64(-1)
-			for _, lim := range []int64{plan.CloseAfter, plan.ResetAfter, plan.StallAfter} {
-				if lim >= 0 && lim < off+int64(n) && (cut < 0 || lim < cut) {
-					cut = lim
-				}
-			}
+			lim := limitWithin(off, int64(n))
 			send := chunk
-			if cut >= 0 {
-				send = chunk[:max(cut-off, 0)]
+			if lim >= 0 {
+				send = chunk[:lim-off]
 			}
-			if plan.Delay > 0 {
-				time.Sleep(plan.Delay)
+			if !p.sleep(plan.Delay) {
+				return
 			}
 			send = dup.feed(send)
 			if len(send) > 0 {
 				if _, werr := server.Write(send); werr != nil {
-					break
+					client.Close()
+					return
 				}
 				if plan.Duplicate {
 					if _, werr := server.Write(send); werr != nil {
-						break
+						client.Close()
+						return
 					}
 				}
 			}
 			off += int64(n)
-			if cut >= 0 {
-				switch cut {
-				case plan.ResetAfter:
-					abort()
-					wg.Wait()
+			if lim >= 0 {
+				if cut(lim) {
 					return
-				case plan.CloseAfter:
-					client.Close()
-					server.Close()
-					wg.Wait()
-					return
-				default:
-					stalled = true
 				}
+				stalled = true
 			}
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				break
+				// The client is gone (a reset, or the proxy closing): so is the server's peer.
+				server.Close()
+				return
 			}
 			if tc, ok := server.(*net.TCPConn); ok && !stalled {
 				_ = tc.CloseWrite()
 			}
-			break
+			return
 		}
 	}
-	wg.Wait()
 }
 
 // recordRepeater follows the TLS record framing of one direction of a connection (a 5-byte
@@ -358,7 +409,9 @@ func (r *recordRepeater) feed(chunk []byte) []byte {
 }
 
 // Replay opens a new connection to the target, writes data (bytes captured from an earlier
-// connection) and returns what the target sent back before closing or before wait passed.
+// connection) and returns what the target sent back before closing or before wait passed
+// (or ctx ended). A reset is an answer too (the target refused the replay): what came
+// before it is returned without an error.
 func (p *Proxy) Replay(ctx context.Context, data []byte, wait time.Duration) ([]byte, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", p.target)
@@ -366,14 +419,12 @@ func (p *Proxy) Replay(ctx context.Context, data []byte, wait time.Duration) ([]
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Now()) })
+	defer stop()
 	_ = c.SetDeadline(time.Now().Add(wait))
 	if _, err := c.Write(data); err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
-	got, err := io.ReadAll(c)
-	var ne net.Error
-	if err != nil && !(errors.As(err, &ne) && ne.Timeout()) && !errors.Is(err, net.ErrClosed) {
-		return got, nil // a reset is an answer too: the target refused the replay
-	}
+	got, _ := io.ReadAll(c) // a close, a reset or the wait ends the answer alike
 	return got, nil
 }
