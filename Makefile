@@ -7,7 +7,7 @@ OUT      := out
 FUZZTIME ?= 30s
 BENCHTIME ?= 2s
 
-.PHONY: all build test demo demo-manager demo-conformance demo-analyzer bench bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
+.PHONY: all build test demo demo-manager demo-conformance demo-compare demo-analyzer bench bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
 
 all: build
 
@@ -108,8 +108,34 @@ demo-conformance: build
 		--observe-file $$d/observed.ndjson -o $$d/ics.yaml --vendor idmefcheck --product "reference manager" --version "$$($$bin version | head -n 1 | cut -d' ' -f2)" \
 		--options http2,ipv4,ipv6,allow-list,signatures,require-signatures,dedup,max-body,rate-limit; \
 	printf 'restart:\n  command: [%s]\n  ready_within: 20s\n' "$$d/restart.sh" >> $$d/ics.yaml; \
-	status=0; $$bin run --role manager --ics $$d/ics.yaml --out $$d || status=$$?; \
-	echo "idmefcheck run exited $$status (docs/exit-codes.md)"; test $$status -eq 0
+	status=0; $$bin run --role manager --ics $$d/ics.yaml --out $$d/report --sign-key $$d/pki/harness-signing.key || status=$$?; \
+	echo "idmefcheck run exited $$status (docs/exit-codes.md)"; \
+	$$bin report verify $$d/report/report.json --pub $$d/pki/harness-signing.pub; \
+	test $$status -eq 0
+	@$(MAKE) --no-print-directory demo-compare
+	@echo
+	@echo "== the real run's report, in $(DEMOC)/report (docs/report.md):"
+	@cd $(DEMOC)/report && ls -l report.json report.json.sig report.xml report.md report.html | awk '{printf "  %-16s %8d bytes\n", $$9, $$5}'
+
+# The comparison a working-group reviewer makes (docs/report.md): the manager-role suite against
+# the reference manager and two known-bad managers (the reference with one fault switch on:
+# TLS 1.2 accepted; signatures not verified), each run in-process by the hidden `run --lab`
+# (for demos and tests), then `report compare` sets the three reports side by side.
+DEMOX := $(OUT)/demo-compare
+demo-compare: build
+	@echo
+	@echo "== report compare: the reference manager beside two known-bad managers"
+	@rm -rf $(DEMOX) && mkdir -p $(DEMOX)
+	@for lab in reference manager/accept-tls12 manager/skip-signature-check; do \
+		dir=$(DEMOX)/$$(echo $$lab | tr / -); status=0; \
+		$(BIN) run --role manager --lab $$lab --out $$dir --formats json > $$dir.log 2>&1 || status=$$?; \
+		echo "$$lab: exit $$status, $$(grep '^verdict:' $$dir.log)"; \
+	done
+	@set -e; reports="$(DEMOX)/reference/report.json $(DEMOX)/manager-accept-tls12/report.json $(DEMOX)/manager-skip-signature-check/report.json"; \
+	$(BIN) report compare $$reports -o $(DEMOX)/matrix.html; \
+	$(BIN) report compare $$reports -o $(DEMOX)/matrix.md; \
+	sed -n '/^### Checks that differ/,/^<details>/p' $(DEMOX)/matrix.md | grep '^|'; \
+	echo "comparison: $(DEMOX)/matrix.html and $(DEMOX)/matrix.md"
 
 # Benchmarks: validation throughput and allocations of both engines, one core and all cores,
 # set beside ajv (installed from npm into out/ajv) on the same messages; then the stream

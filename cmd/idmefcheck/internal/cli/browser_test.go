@@ -81,11 +81,11 @@ var _ = Describe("the HTML pages in a browser", Ordered, func() {
 		findChromium()
 		lab := labFor("manager/accept-tls12")
 		var code int
-		code, _, _, dir = runSuite(lab.StatementFile, "--only", "MGR-CONF-001,MGR-CONF-003,MGR-AUTH-001")
+		code, _, _, dir = runSuite(lab.StatementFile, "--only", "MGR-CONF-001,MGR-CONF-003,MGR-AUTH-007")
 		Expect(code).To(Equal(report.ExitMustFailure))
 		ref := labFor("reference")
 		var refDir string
-		code, _, _, refDir = runSuite(ref.StatementFile, "--only", "MGR-CONF-001,MGR-CONF-003,MGR-AUTH-001", "--formats", "json")
+		code, _, _, refDir = runSuite(ref.StatementFile, "--only", "MGR-CONF-001,MGR-CONF-003,MGR-AUTH-007", "--formats", "json")
 		Expect(code).To(Equal(0))
 		matrix = filepath.Join(GinkgoT().TempDir(), "matrix.html")
 		code, _, stderr := run("", "report", "compare", filepath.Join(refDir, "report.json"), filepath.Join(dir, "report.json"), "-o", matrix)

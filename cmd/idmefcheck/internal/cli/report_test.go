@@ -177,7 +177,7 @@ var _ = Describe("idmefcheck run's report files", Ordered, func() {
 		lab = labFor("manager/accept-tls12")
 		var code int
 		var stdout string
-		code, stdout, _, dir = runSuite(lab.StatementFile, "--only", "MGR-CONF-*,MGR-AUTH-001",
+		code, stdout, _, dir = runSuite(lab.StatementFile, "--only", "MGR-CONF-*,MGR-AUTH-007",
 			"--sign-key", filepath.Join(lab.Dir, pki.SigningKeyFile("analyzer")))
 		Expect(code).To(Equal(report.ExitMustFailure))
 		Expect(stdout).To(ContainSubstring("report: " + filepath.Join(dir, "report.json") + " (report.json, report.json.sig, report.xml, report.md, report.html)"))
@@ -206,7 +206,7 @@ var _ = Describe("idmefcheck run's report files", Ordered, func() {
 		Expect(cases).To(HaveLen(len(r.Results)))
 		Expect(cases["MGR-CONF-001"].Failure).NotTo(BeNil())
 		Expect(cases["MGR-CONF-001"].Failure.Type).To(Equal(r.Results[slicesIndex(r, "MGR-CONF-001")].Reason))
-		Expect(cases["MGR-AUTH-001"].Failure).To(BeNil())
+		Expect(cases["MGR-AUTH-007"].Failure).To(BeNil())
 		Expect(cases["MGR-CONF-001"].Properties).To(ContainElement(report.JUnitProperty{Name: "requirement", Value: "R4766-6.4"}))
 	})
 
@@ -252,7 +252,7 @@ var _ = Describe("idmefcheck run's report files", Ordered, func() {
 
 	It("compare with another run's, the differing checks marked", func() {
 		ref := labFor("reference")
-		code, _, _, refDir := runSuite(ref.StatementFile, "--only", "MGR-CONF-*,MGR-AUTH-001", "--formats", "json")
+		code, _, _, refDir := runSuite(ref.StatementFile, "--only", "MGR-CONF-*,MGR-AUTH-007", "--formats", "json")
 		Expect(code).To(Equal(0))
 		Expect(filepath.Join(refDir, "report.html")).NotTo(BeAnExistingFile(), "--formats json writes report.json alone")
 		out := GinkgoT().TempDir()
