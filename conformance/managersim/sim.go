@@ -34,8 +34,8 @@ type Behaviour struct {
 	Status int
 	// RetryAfter is sent with Status (seconds or an HTTP date), when not empty.
 	RetryAfter string
-	// Refuse applies Status (or Drop) to this many requests only, then accepts; 0 applies it
-	// to all.
+	// Refuse applies Status, Drop or BadReceipt to this many requests only, then behaves;
+	// 0 applies it to all.
 	Refuse int
 	// Drop closes the connection (HTTP/1.1) or resets the stream (HTTP/2) without answering.
 	Drop bool
@@ -61,9 +61,10 @@ type Config struct {
 	ClientCAs *x509.CertPool
 	// Signer signs receipts (the harness's manager key); nil answers unsigned.
 	Signer *httpsig.Signer
-	// Verifier verifies the analyzer's request signatures when its key is known. Start gives
-	// it a nonce cache when it has none: replays are part of what the checks look for.
-	Verifier *httpsig.Verifier
+	// AnalyzerKey verifies the analyzer's request signatures when its key is known. The key
+	// is bound to whatever identity the analyzer's verified certificate carries: the
+	// statement names the key, the certificate names the analyzer.
+	AnalyzerKey *httpsig.Key
 	// MaxBody bounds what is read of a request (default 2 MiB).
 	MaxBody int64
 	Log     *slog.Logger
@@ -115,8 +116,13 @@ type Server struct {
 	changed  chan struct{}
 	addrs    []string
 	servers  []*http.Server
-	wg       sync.WaitGroup
-	badKey   ed25519.PrivateKey
+	conns    map[net.Conn]struct{}
+	// verifiers, one per analyzer identity, share one nonce cache: a replayed signature is
+	// refused whichever connection brings it.
+	verifiers map[transport.Identity]*httpsig.Verifier
+	nonces    *httpsig.NonceCache
+	wg        sync.WaitGroup
+	badKey    ed25519.PrivateKey
 }
 
 // Start serves on each listener.
@@ -131,10 +137,9 @@ func Start(cfg Config, lns []net.Listener) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, changed: make(chan struct{}), badKey: bad}
-	if cfg.Verifier != nil && cfg.Verifier.Nonces == nil {
-		cfg.Verifier.Nonces = httpsig.NewNonceCache(1 << 16)
-	}
+	s := &Server{cfg: cfg, log: cfg.Log, changed: make(chan struct{}), badKey: bad, conns: map[net.Conn]struct{}{}}
+	s.verifiers = map[transport.Identity]*httpsig.Verifier{}
+	s.nonces = httpsig.NewNonceCache(1 << 16)
 	for _, ln := range lns {
 		s.addrs = append(s.addrs, ln.Addr().String())
 	}
@@ -172,7 +177,7 @@ func (s *Server) serve(lns []net.Listener) {
 		p.SetHTTP1(true)
 		p.SetHTTP2(true)
 		srv := &http.Server{Handler: http.HandlerFunc(s.handle), TLSConfig: tlsCfg, Protocols: p, ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug), ConnState: s.track}
 		s.mu.Lock()
 		s.servers = append(s.servers, srv)
 		s.mu.Unlock()
@@ -193,11 +198,35 @@ func (s *Server) notify() {
 // Addrs are the addresses the server listens on.
 func (s *Server) Addrs() []string { return append([]string(nil), s.addrs...) }
 
-// Set changes the behaviour for the handshakes and requests that follow.
+// track keeps the open connections, so that a change of TLS behaviour can end them.
+func (s *Server) track(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch st {
+	case http.StateNew:
+		s.conns[c] = struct{}{}
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+	}
+}
+
+// Set changes the behaviour for the handshakes and requests that follow. A change of what
+// the TLS handshake presents (certificate, versions) closes the open connections, so that
+// the analyzer must handshake again to send anything.
 func (s *Server) Set(b Behaviour) {
 	s.mu.Lock()
+	tlsChanged := b.Certificate != s.b.Certificate || b.TLS12Only != s.b.TLS12Only
 	s.b, s.refused = b, 0
+	var open []net.Conn
+	if tlsChanged {
+		for c := range s.conns {
+			open = append(open, c)
+		}
+	}
 	s.mu.Unlock()
+	for _, c := range open {
+		c.Close()
+	}
 }
 
 // Requests returns the requests received so far.
@@ -278,18 +307,18 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		rec.ID = m.ID
 	}
 	rec.Signed = httpsig.Signed(r.Header)
-	if s.cfg.Verifier != nil && rec.Signed {
+	if s.cfg.AnalyzerKey != nil && rec.Signed {
 		peer := transport.Identity("")
 		if p, err := transport.PeerOf(r.TLS); err == nil {
 			peer = p.Identity
 		}
-		_, rec.SignatureErr = s.cfg.Verifier.VerifyRequest(r, rec.Body, peer)
+		_, rec.SignatureErr = s.verifier(peer).VerifyRequest(r, rec.Body, peer)
 		rec.Verified = true
 	}
 
 	s.mu.Lock()
 	b := s.b
-	apply := b.Status != 0 || b.Drop
+	apply := b.Status != 0 || b.Drop || b.BadReceipt
 	if apply && b.Refuse > 0 {
 		if s.refused >= b.Refuse {
 			apply = false
@@ -311,7 +340,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	case apply && b.Drop:
 		s.record(rec, 0)
 		panic(http.ErrAbortHandler) // the server closes the connection or resets the stream
-	case apply:
+	case apply && b.Status != 0:
 		status = b.Status
 		if b.RetryAfter != "" {
 			w.Header().Set("Retry-After", b.RetryAfter)
@@ -327,7 +356,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.Signer != nil {
 		signer := s.cfg.Signer
-		if b.BadReceipt {
+		if apply && b.BadReceipt {
 			signer = &httpsig.Signer{KeyID: s.cfg.Signer.KeyID, Private: s.badKey}
 		}
 		if err := signer.SignResponse(w.Header(), status, body, r, rec.Signed && rec.SignatureErr == nil); err != nil {
@@ -337,6 +366,19 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 	s.record(rec, status)
+}
+
+func (s *Server) verifier(peer transport.Identity) *httpsig.Verifier {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.verifiers[peer]
+	if !ok {
+		k := *s.cfg.AnalyzerKey
+		k.Identity = peer
+		v = &httpsig.Verifier{Keys: map[string]httpsig.Key{k.KeyID: k}, Nonces: s.nonces}
+		s.verifiers[peer] = v
+	}
+	return v
 }
 
 func (s *Server) record(rec *Request, status int) {

@@ -11,12 +11,14 @@ import (
 	"slices"
 	"time"
 
+	"github.com/idmefcheck/idmefcheck/conformance/analyzerrole"
 	"github.com/idmefcheck/idmefcheck/conformance/catalog"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/ics"
 	"github.com/idmefcheck/idmefcheck/conformance/managerrole"
 	"github.com/idmefcheck/idmefcheck/reference/validator"
 	"github.com/idmefcheck/idmefcheck/report"
+	"github.com/idmefcheck/idmefcheck/schema"
 )
 
 // Registry returns the registry of every check of every role.
@@ -25,7 +27,7 @@ func Registry(cat *catalog.Catalog) (*harness.Registry, error) {
 	for _, o := range ics.OptionList() {
 		names[o.Name] = o.Meaning
 	}
-	return harness.NewRegistry(cat, names, managerrole.Checks()...)
+	return harness.NewRegistry(cat, names, slices.Concat(managerrole.Checks(), analyzerrole.Checks())...)
 }
 
 // Config is one run.
@@ -35,6 +37,8 @@ type Config struct {
 	Registry  *harness.Registry
 	// Validator judges the harness's own messages and, for analyzers, theirs.
 	Validator *validator.Validator
+	// Schemas are the embedded schemas (the shim protocol's among them).
+	Schemas *schema.Set
 	// SuiteVersion is the program's version, for the report.
 	SuiteVersion string
 	Only, Skip   []string
@@ -73,8 +77,19 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 			return nil, fmt.Errorf("suite: a %T is not a manager-role environment", env)
 		}
 		env, probe, observed = e, e.Probe, e.Observe.Describe()
+	case harness.RoleAnalyzer:
+		e, ok := env.(*analyzerrole.Env)
+		if env == nil {
+			if e, err = analyzerrole.NewEnv(ctx, analyzerrole.Options{Statement: st, Schemas: cfg.Schemas, Validator: cfg.Validator, Log: log}); err != nil {
+				return nil, err
+			}
+			defer e.Close()
+		} else if !ok {
+			return nil, fmt.Errorf("suite: a %T is not an analyzer-role environment", env)
+		}
+		env, probe, observed = e, e.Probe, "the harness itself (it plays the manager)"
 	default:
-		return nil, fmt.Errorf("suite: the %s role has no checks yet", st.Role)
+		return nil, fmt.Errorf("suite: role %q: want manager or analyzer", st.Role)
 	}
 	host, _ := os.Hostname()
 	r := &report.Report{
