@@ -204,42 +204,44 @@ func (v val) length() int {
 }
 
 // items iterates over an array's elements: for it := v.items(); it.next(); { it.v, it.i }.
+// Anything but an array has none.
 func (v val) items() iter {
-	it := iter{arr: v, i: -1}
-	if v.kind() == '[' && v.tape != nil {
-		it.k = v.i + 1
-		it.end = int(v.tape.Tokens()[v.i].Next)
+	it := iter{i: -1}
+	switch {
+	case !v.ok:
+	case v.tape != nil:
+		if tk := &v.tape.Tokens()[v.i]; tk.Kind == '[' {
+			it.tape, it.k, it.end = v.tape, v.i+1, int(tk.Next)
+		}
+	default:
+		it.arr, _ = v.tree.([]any)
 	}
 	return it
 }
 
 type iter struct {
-	arr    val
-	i      int // index of the current element
-	k, end int // tape: token of the next element, and the array's end
-	v      val // the current element
+	tape   *message.Tape // the array is on this tape, or
+	arr    []any         // it is this tree's
+	i      int           // index of the current element
+	k, end int           // tape: token of the next element, and the array's end
+	v      val           // the current element
 }
 
 func (it *iter) next() bool {
-	a := it.arr
-	if a.kind() != '[' {
-		return false
-	}
-	if a.tape != nil {
+	if it.tape != nil {
 		if it.k >= it.end {
 			return false
 		}
 		it.i++
-		it.v = tapeVal(a.tape, it.k)
-		it.k = int(a.tape.Tokens()[it.k].Next)
+		it.v = tapeVal(it.tape, it.k)
+		it.k = int(it.tape.Tokens()[it.k].Next)
 		return true
 	}
-	arr := a.tree.([]any)
-	if it.i+1 >= len(arr) {
+	if it.i+1 >= len(it.arr) {
 		return false
 	}
 	it.i++
-	it.v = treeVal(arr[it.i])
+	it.v = treeVal(it.arr[it.i])
 	return true
 }
 
