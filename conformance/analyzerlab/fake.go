@@ -23,8 +23,11 @@ type Fake struct {
 	Builder alert.Options
 	// Mutate changes each message's bytes before it is sent; nil sends them as built.
 	Mutate func(scenario string, msg []byte) []byte
-	// HTTP1 speaks HTTP/1.1 only.
-	HTTP1 bool
+	// HTTP1 speaks HTTP/1.1 only; NoKeepAlive opens a connection per request.
+	HTTP1, NoKeepAlive bool
+	// DropOnError forgets a message whose delivery failed for want of an answer (no
+	// connection, no response), instead of sending it again.
+	DropOnError bool
 }
 
 type fakeProducer struct {
@@ -45,7 +48,7 @@ func (l *Lab) startFake(ctx context.Context, set *schema.Set, o Options, url str
 		return nil, err
 	}
 	cfg := transport.ClientConfig(cert, transport.Policy{Roots: roots}, "localhost")
-	tr := &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: !o.Fake.HTTP1}
+	tr := &http.Transport{TLSClientConfig: cfg, ForceAttemptHTTP2: !o.Fake.HTTP1, DisableKeepAlives: o.Fake.NoKeepAlive}
 	if o.Fake.HTTP1 {
 		cfg.NextProtos = []string{"http/1.1"}
 		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
@@ -99,6 +102,9 @@ func (p *fakeProducer) send(ctx context.Context) {
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(msg))
 				req.Header.Set("Content-Type", "application/json")
 				res, err := p.client.Do(req)
+				if err != nil && p.f.DropOnError {
+					break
+				}
 				if err == nil {
 					_, _ = io.Copy(io.Discard, res.Body)
 					res.Body.Close()

@@ -284,10 +284,13 @@ func ByID(reqs []*managersim.Request, ids []string) map[string][]*managersim.Req
 	return out
 }
 
-// Probe is the sanity probe: with the simulator accepting, one basic alert is delivered. A
+// Probe is the sanity probe: the analyzer is up when, asked for one basic alert with the
+// simulator accepting, it sends something. Whether what it sends is right is for the checks
+// to judge, so a request the simulator cannot accept (no ID, a wrong method) counts too. A
 // passive trigger cannot be probed: the probe then passes, saying so.
 func (e *Env) Probe(ctx context.Context) (string, error) {
 	e.Sim.Set(managersim.Behaviour{})
+	start := time.Now()
 	res, err := e.Trigger.Emit(ctx, "basic", 1)
 	if errors.Is(err, trigger.ErrPassive) {
 		return "passive trigger: nothing to probe", nil
@@ -298,8 +301,20 @@ func (e *Env) Probe(ctx context.Context) (string, error) {
 	if res.Skipped {
 		return "", fmt.Errorf("the analyzer skipped the basic scenario: %s", res.Detail)
 	}
-	if _, ok := e.Delivered(ctx, res.IDs, e.DeliverWithin); !ok {
-		return fmt.Sprintf("alert %s", res.IDs[0]), fmt.Errorf("not delivered within %s", e.DeliverWithin)
+	wctx, cancel := context.WithTimeout(ctx, e.DeliverWithin)
+	defer cancel()
+	var got *managersim.Request
+	e.Sim.Wait(wctx, func(reqs []*managersim.Request, _ []managersim.Hello) bool {
+		for _, r := range reqs {
+			if !r.At.Before(start) && (strings.EqualFold(r.ID, res.IDs[0]) || r.ID == "") {
+				got = r
+				return true
+			}
+		}
+		return false
+	})
+	if got == nil {
+		return fmt.Sprintf("alert %s", res.IDs[0]), fmt.Errorf("nothing arrived within %s", e.DeliverWithin)
 	}
-	return fmt.Sprintf("alert %s delivered", res.IDs[0]), nil
+	return fmt.Sprintf("alert %s: the analyzer sent %s %s, answered %d", res.IDs[0], got.Method, got.Target, got.Answer), nil
 }

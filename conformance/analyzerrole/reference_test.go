@@ -47,6 +47,8 @@ func runAgainst(lab *analyzerlab.Lab, only ...string) *report.Report {
 		Listeners: lab.Listeners, Trigger: lab.Trigger, Log: slog.New(slog.DiscardHandler)})
 	Expect(err).NotTo(HaveOccurred())
 	defer env.Close()
+	// The lab analyzer retries within 2 s: 2 s of quiet is enough to see it would have.
+	env.Quiet = 2 * time.Second
 	r, err := suite.Run(ctx, suite.Config{Statement: lab.Statement, Catalog: cat, Registry: reg, Validator: val, Schemas: schemas,
 		SuiteVersion: "test", Only: only, Parallel: 1, Env: env})
 	Expect(err).NotTo(HaveOccurred())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/idmefcheck/idmefcheck/conformance/analyzerlab"
+	"github.com/idmefcheck/idmefcheck/conformance/analyzerrole"
 	"github.com/idmefcheck/idmefcheck/conformance/catalog"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/knownbad"
@@ -112,3 +115,85 @@ var _ = Describe("the known-bad managers", func() {
 		})
 	}
 })
+
+var _ = Describe("the known-bad analyzers", func() {
+	variants := knownbad.Analyzers()
+
+	It("together catch every analyzer-role check", func() {
+		var uncaught []string
+		for _, c := range reg.Checks() {
+			if c.Role == harness.RoleAnalyzer && len(knownbad.Catching(variants, c.ID)) == 0 {
+				uncaught = append(uncaught, c.ID)
+			}
+		}
+		Expect(uncaught).To(BeEmpty(), "checks no known-bad analyzer fails")
+		for _, v := range variants {
+			Expect(v.Name).To(HavePrefix("analyzer/"))
+			for _, id := range v.Catches {
+				c, ok := reg.Lookup(id)
+				Expect(ok).To(BeTrue(), "%s catches %s, which is not a check", v.Name, id)
+				Expect(c.Role).To(Equal(harness.RoleAnalyzer))
+			}
+		}
+	})
+
+	// The analyzer variants run side by side (each has its own lab, ports and spool): one
+	// after the other they would take minutes, since refusals are judged by waiting.
+	It("each fail exactly the checks they claim to catch", func() {
+		type outcome struct {
+			name string
+			r    *report.Report
+			err  error
+		}
+		results := make(chan outcome, len(variants))
+		sem := make(chan struct{}, 6)
+		for _, v := range variants {
+			go func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				defer GinkgoRecover()
+				dir, err := os.MkdirTemp("", "knownbad-analyzer-")
+				if err != nil {
+					results <- outcome{name: v.Name, err: err}
+					return
+				}
+				defer os.RemoveAll(dir)
+				lab, err := v.StartAnalyzer(schemas, dir)
+				if err != nil {
+					results <- outcome{name: v.Name, err: err}
+					return
+				}
+				defer lab.Close()
+				r, err := runAnalyzer(lab, v.Catches)
+				results <- outcome{name: v.Name, r: r, err: err}
+			}()
+		}
+		byName := map[string]knownbad.Variant{}
+		for _, v := range variants {
+			byName[v.Name] = v
+		}
+		for range variants {
+			o := <-results
+			Expect(o.err).NotTo(HaveOccurred(), o.name)
+			Expect(o.r.Results).To(HaveLen(len(byName[o.name].Catches)), o.name)
+			for _, res := range o.r.Results {
+				Expect(res.Verdict).To(Equal(report.Fail), "%s against %s:\n%s", res.ID, o.name, describe(o.r))
+			}
+		}
+	})
+})
+
+func runAnalyzer(lab *analyzerlab.Lab, only []string) (*report.Report, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	env, err := analyzerrole.NewEnv(ctx, analyzerrole.Options{Statement: lab.Statement, Schemas: schemas, Validator: val,
+		Listeners: lab.Listeners, Trigger: lab.Trigger, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, err
+	}
+	defer env.Close()
+	// The lab analyzer retries within 2 s: 2 s of quiet is enough to see it would have.
+	env.Quiet = 2 * time.Second
+	return suite.Run(ctx, suite.Config{Statement: lab.Statement, Catalog: cat, Registry: reg, Validator: val, Schemas: schemas,
+		SuiteVersion: "test", Only: only, Parallel: 1, Env: env})
+}

@@ -6,7 +6,9 @@ package knownbad
 
 import (
 	"slices"
+	"strings"
 
+	"github.com/idmefcheck/idmefcheck/conformance/analyzerlab"
 	"github.com/idmefcheck/idmefcheck/conformance/managerlab"
 	"github.com/idmefcheck/idmefcheck/schema"
 )
@@ -20,8 +22,10 @@ type Variant struct {
 	Breaks string
 	// Catches are the checks that must fail against it.
 	Catches []string
-	// Lab is how to run it (manager role): the lab options, Dir left empty.
+	// Lab is how to run a manager variant: the lab options, Dir left empty.
 	Lab managerlab.Options
+	// AnalyzerLab is how to run an analyzer variant.
+	AnalyzerLab analyzerlab.Options
 }
 
 // Managers returns the known-bad managers, sorted by name.
@@ -41,6 +45,26 @@ func Managers() []Variant {
 		return 0
 	})
 	return vs
+}
+
+// Analyzers returns the known-bad analyzers, sorted by name.
+func Analyzers() []Variant {
+	vs := analyzerVariants()
+	for i := range vs {
+		vs[i].Role = "analyzer"
+	}
+	slices.SortFunc(vs, func(a, b Variant) int { return strings.Compare(a.Name, b.Name) })
+	return vs
+}
+
+// All returns the known-bad implementations of every role.
+func All() []Variant { return slices.Concat(Managers(), Analyzers()) }
+
+// StartAnalyzer runs an analyzer variant in dir.
+func (v Variant) StartAnalyzer(set *schema.Set, dir string) (*analyzerlab.Lab, error) {
+	o := v.AnalyzerLab
+	o.Dir = dir
+	return analyzerlab.Start(set, o)
 }
 
 // Start runs a manager variant in dir.
