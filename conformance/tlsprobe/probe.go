@@ -62,8 +62,14 @@ type Answer struct {
 	Accepted bool
 	Version  uint16
 	Suite    uint16
-	// Retry is true for a HelloRetryRequest (the server wants another key share, having
-	// already chosen the suite).
+	// Group is the key-exchange group the server chose (TLS 1.3 key_share), 0 when it did
+	// not say.
+	Group uint16
+	// Retry is true when the server answered with a HelloRetryRequest (it wants a key
+	// share of another group, having chosen version and suite). Send then offers that share
+	// in the same connection, as a client must (RFC 8446 section 4.1.4), and the answer is
+	// the server's reply to it, with Retry still set; an answer to one hello alone (a
+	// group the probe cannot offer) is the HelloRetryRequest itself.
 	Retry bool
 	// Alert is the TLS alert description when the server refused with one.
 	Alert    uint8
@@ -73,15 +79,17 @@ type Answer struct {
 }
 
 func (a Answer) String() string {
+	retry := ""
+	if a.Retry {
+		retry = fmt.Sprintf("after a HelloRetryRequest for group 0x%04x, ", a.Group)
+	}
 	switch {
-	case a.Accepted && a.Retry:
-		return fmt.Sprintf("HelloRetryRequest choosing %s, suite 0x%04x", VersionName(a.Version), a.Suite)
 	case a.Accepted:
-		return fmt.Sprintf("ServerHello choosing %s, suite 0x%04x", VersionName(a.Version), a.Suite)
+		return fmt.Sprintf("%sServerHello choosing %s, suite 0x%04x", retry, VersionName(a.Version), a.Suite)
 	case a.HasAlert:
-		return fmt.Sprintf("alert %d (%s)", a.Alert, alertName(a.Alert))
+		return fmt.Sprintf("%salert %d (%s)", retry, a.Alert, alertName(a.Alert))
 	default:
-		return "connection closed without an answer"
+		return retry + "connection closed without an answer"
 	}
 }
 
@@ -107,9 +115,14 @@ func alertName(d uint8) string {
 	return "other"
 }
 
-// Send dials addr, offers h, and reads the first answer.
+// Send dials addr, offers h, and reads the first answer (the second, after a
+// HelloRetryRequest).
 func Send(ctx context.Context, addr string, h Hello) (Answer, error) {
-	hello, err := build(h)
+	st, err := newHelloState()
+	if err != nil {
+		return Answer{}, fmt.Errorf("tls probe: %w", err)
+	}
+	hello, err := st.build(h, groupX25519, nil)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -127,17 +140,67 @@ func Send(ctx context.Context, addr string, h Hello) (Answer, error) {
 	if _, err := c.Write(hello); err != nil {
 		return Answer{}, fmt.Errorf("tls probe: %w", err)
 	}
-	return readAnswer(c)
+	a, hrr, err := readServer(c)
+	if err != nil || !a.Retry || h.Version < VersionTLS13 {
+		return a, err
+	}
+	if _, ok := st.keys[a.Group]; !ok || a.Group == groupX25519 {
+		// A group the probe did not offer, or the one it sent a share of: the server broke
+		// the protocol, and its HelloRetryRequest is all there is to say.
+		return a, nil
+	}
+	hello, err = st.build(h, a.Group, &hrr)
+	if err != nil {
+		return Answer{}, err
+	}
+	if _, err := c.Write(hello); err != nil {
+		return Answer{}, fmt.Errorf("tls probe: the second ClientHello: %w", err)
+	}
+	b, _, err := readServer(c)
+	if err != nil {
+		return Answer{}, fmt.Errorf("%w (after a HelloRetryRequest for group 0x%04x)", err, a.Group)
+	}
+	b.Retry = true
+	if b.Group == 0 {
+		b.Group = a.Group
+	}
+	return b, nil
 }
 
-func build(h Hello) ([]byte, error) {
-	var random, session [32]byte
-	_, _ = rand.Read(random[:])
-	_, _ = rand.Read(session[:])
-	key, err := ecdh.X25519().GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
+// Key-exchange groups the probe offers, in its order of preference.
+const (
+	groupX25519 uint16 = 0x001d
+	groupP256   uint16 = 0x0017
+	groupP384   uint16 = 0x0018
+)
+
+var offeredGroups = []uint16{groupX25519, groupP256, groupP384}
+
+// helloState is what both ClientHellos of a connection share: a second hello differs from
+// the first only in its key share and the cookie (RFC 8446 section 4.1.2).
+type helloState struct {
+	random, session [32]byte
+	keys            map[uint16]*ecdh.PrivateKey
+}
+
+func newHelloState() (*helloState, error) {
+	st := &helloState{keys: map[uint16]*ecdh.PrivateKey{}}
+	_, _ = rand.Read(st.random[:])
+	_, _ = rand.Read(st.session[:])
+	for g, curve := range map[uint16]ecdh.Curve{groupX25519: ecdh.X25519(), groupP256: ecdh.P256(), groupP384: ecdh.P384()} {
+		key, err := curve.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		st.keys[g] = key
 	}
+	return st, nil
+}
+
+// build writes a ClientHello record offering h with a key share of group (TLS 1.3); retry is
+// the HelloRetryRequest the hello answers, nil for the first hello.
+func (st *helloState) build(h Hello, group uint16, retry *retryInfo) ([]byte, error) {
+	random, session, key := st.random, st.session, st.keys[group]
 	legacy := h.Version
 	if legacy > VersionTLS12 {
 		legacy = VersionTLS12
@@ -171,7 +234,7 @@ func build(h Hello) ([]byte, error) {
 		}
 		ext(10, func(b *cryptobyte.Builder) { // supported_groups
 			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-				for _, g := range []uint16{0x001d, 0x0017, 0x0018} { // x25519, secp256r1, secp384r1
+				for _, g := range offeredGroups {
 					b.AddUint16(g)
 				}
 			})
@@ -202,10 +265,15 @@ func build(h Hello) ([]byte, error) {
 			})
 			ext(51, func(b *cryptobyte.Builder) { // key_share
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-					b.AddUint16(0x001d)
+					b.AddUint16(group)
 					b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(key.PublicKey().Bytes()) })
 				})
 			})
+			if retry != nil && retry.cookie != nil {
+				ext(44, func(b *cryptobyte.Builder) { // cookie, echoed from the HelloRetryRequest
+					b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(retry.cookie) })
+				})
+			}
 			ext(45, func(b *cryptobyte.Builder) { // psk_key_exchange_modes: psk_dhe_ke
 				b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint8(1) })
 			})
@@ -218,8 +286,13 @@ func build(h Hello) ([]byte, error) {
 	var rec cryptobyte.Builder
 	rec.AddUint8(22) // handshake
 	recVersion := VersionTLS10
-	if h.Version == VersionSSL30 {
+	switch {
+	case h.Version == VersionSSL30:
 		recVersion = VersionSSL30
+	case retry != nil:
+		// A hello after a HelloRetryRequest is a TLS 1.3 record: 0x0303, not the 0x0301 a
+		// first hello may carry (RFC 8446 section 5.1); servers refuse anything else.
+		recVersion = VersionTLS12
 	}
 	rec.AddUint16(recVersion)
 	rec.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -235,44 +308,91 @@ var helloRetryRandom = []byte{
 	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 }
 
+// maxHandshake bounds the handshake bytes read for the first message: a ServerHello is far
+// smaller, and a peer sending more is not answering a ClientHello.
+const maxHandshake = 1 << 16
+
+// retryInfo is what a HelloRetryRequest asks of the second ClientHello besides a key share.
+type retryInfo struct {
+	cookie []byte
+}
+
+// readAnswer reads the server's first answer to a ClientHello: the ServerHello (or
+// HelloRetryRequest) or an alert, or the end of the stream.
 func readAnswer(r io.Reader) (Answer, error) {
-	var hdr [5]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return Answer{}, fmt.Errorf("tls probe: no answer: %w", err)
+	a, _, err := readServer(r)
+	return a, err
+}
+
+func readServer(r io.Reader) (Answer, retryInfo, error) {
+	var hs []byte // handshake bytes so far: a message may span records
+	for {
+		var hdr [5]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return Answer{}, retryInfo{}, fmt.Errorf("tls probe: no answer: %w", err)
+			}
+			if len(hs) > 0 {
+				return Answer{}, retryInfo{}, fmt.Errorf("tls probe: the stream ended inside the ServerHello: %w", err)
+			}
+			// End of stream or a reset: the server hung up without a word.
+			return Answer{Closed: true}, retryInfo{}, nil
 		}
-		// End of stream or a reset: the server hung up without a word.
-		return Answer{Closed: true}, nil
-	}
-	n := int(hdr[3])<<8 | int(hdr[4])
-	payload := make([]byte, n)
-	if _, err := io.ReadFull(r, payload); err != nil {
-		return Answer{}, fmt.Errorf("tls probe: a truncated record: %w", err)
-	}
-	switch hdr[0] {
-	case 21: // alert
-		if len(payload) < 2 {
-			return Answer{}, errors.New("tls probe: a short alert")
+		if hdr[0] < 20 || hdr[0] > 23 {
+			// Not TLS (an HTTP answer starts "HTTP/"): say so before waiting for a length.
+			return Answer{}, retryInfo{}, fmt.Errorf("tls probe: the server answered with record type %d, not a handshake", hdr[0])
 		}
-		return Answer{HasAlert: true, Alert: payload[1]}, nil
-	case 22:
-	default:
-		return Answer{}, fmt.Errorf("tls probe: the server answered with record type %d, not a handshake", hdr[0])
+		n := int(hdr[3])<<8 | int(hdr[4])
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(r, payload); err != nil {
+			return Answer{}, retryInfo{}, fmt.Errorf("tls probe: a truncated record: %w", err)
+		}
+		switch hdr[0] {
+		case 21: // alert
+			if len(payload) < 2 {
+				return Answer{}, retryInfo{}, errors.New("tls probe: a short alert")
+			}
+			return Answer{HasAlert: true, Alert: payload[1]}, retryInfo{}, nil
+		case 20: // change_cipher_spec, sent after a HelloRetryRequest for middleboxes
+			if len(hs) == 0 {
+				continue
+			}
+			return Answer{}, retryInfo{}, errors.New("tls probe: a change_cipher_spec record inside the ServerHello")
+		case 22:
+		default:
+			return Answer{}, retryInfo{}, fmt.Errorf("tls probe: the server answered with record type %d, not a handshake", hdr[0])
+		}
+		hs = append(hs, payload...)
+		if len(hs) > maxHandshake {
+			return Answer{}, retryInfo{}, errors.New("tls probe: a ServerHello longer than 64 KiB")
+		}
+		if len(hs) >= 4 && hs[0] != 2 {
+			return Answer{}, retryInfo{}, fmt.Errorf("tls probe: the first handshake message is type %d, not a ServerHello", hs[0])
+		}
+		if len(hs) < 4 || len(hs) < 4+(int(hs[1])<<16|int(hs[2])<<8|int(hs[3])) {
+			continue // the rest of the message is in the next record
+		}
+		return parseServerHello(hs)
 	}
-	s := cryptobyte.String(payload)
+}
+
+// parseServerHello reads a ServerHello handshake message (type, length and body).
+func parseServerHello(msg []byte) (Answer, retryInfo, error) {
+	s := cryptobyte.String(msg)
 	var typ uint8
 	var hello cryptobyte.String
 	if !s.ReadUint8(&typ) || typ != 2 || !s.ReadUint24LengthPrefixed(&hello) {
-		return Answer{}, fmt.Errorf("tls probe: the first handshake message is type %d, not a ServerHello", typ)
+		return Answer{}, retryInfo{}, fmt.Errorf("tls probe: the first handshake message is type %d, not a ServerHello", typ)
 	}
 	var a Answer
+	var info retryInfo
 	var random []byte
 	var session cryptobyte.String
 	var compression uint8
 	if !hello.ReadUint16(&a.Version) || !hello.ReadBytes(&random, 32) || !hello.ReadUint8LengthPrefixed(&session) ||
 		!hello.ReadUint16(&a.Suite) || !hello.ReadUint8(&compression) {
-		return Answer{}, errors.New("tls probe: a malformed ServerHello")
+		return Answer{}, retryInfo{}, errors.New("tls probe: a malformed ServerHello")
 	}
 	a.Accepted = true
 	a.Retry = bytes.Equal(random, helloRetryRandom)
@@ -282,13 +402,26 @@ func readAnswer(r io.Reader) (Answer, error) {
 			var typ uint16
 			var data cryptobyte.String
 			if !exts.ReadUint16(&typ) || !exts.ReadUint16LengthPrefixed(&data) {
-				return Answer{}, errors.New("tls probe: malformed ServerHello extensions")
+				return Answer{}, retryInfo{}, errors.New("tls probe: malformed ServerHello extensions")
 			}
-			var v uint16
-			if typ == 43 && data.ReadUint16(&v) {
-				a.Version = v
+			switch typ {
+			case 43: // supported_versions: the version chosen
+				var v uint16
+				if data.ReadUint16(&v) {
+					a.Version = v
+				}
+			case 51: // key_share: the group asked for (HelloRetryRequest) or used
+				var g uint16
+				if data.ReadUint16(&g) {
+					a.Group = g
+				}
+			case 44: // cookie, to be echoed in the second ClientHello
+				var c cryptobyte.String
+				if data.ReadUint16LengthPrefixed(&c) {
+					info.cookie = bytes.Clone(c)
+				}
 			}
 		}
 	}
-	return a, nil
+	return a, info, nil
 }
