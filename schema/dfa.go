@@ -46,7 +46,7 @@ func compileDFA(expr string) *dfa {
 	if err != nil {
 		return nil
 	}
-	b := &dfaBuilder{prog: prog, index: map[string]int32{}}
+	b := &dfaBuilder{prog: prog, index: map[string]int32{}, mark: make([]uint32, len(prog.Inst))}
 	start, ok := b.closure([]uint32{uint32(prog.Start)}, true)
 	if !ok {
 		return nil
@@ -54,12 +54,17 @@ func compileDFA(expr string) *dfa {
 	d := &dfa{}
 	queue := [][]uint32{start}
 	b.state(d, start)
+	// Many bytes, from many states, move to the same instructions: the state those reach is
+	// worked out once per distinct set of instructions.
+	reached := map[string]int32{}
+	var moved []uint32
+	var mk []byte
 	for len(queue) > 0 {
 		set := queue[0]
 		queue = queue[1:]
 		from := b.index[key(set)]
 		for c := 0; c < 128; c++ {
-			var moved []uint32
+			moved = moved[:0]
 			for _, pc := range set {
 				inst := &prog.Inst[pc]
 				switch inst.Op {
@@ -73,11 +78,20 @@ func compileDFA(expr string) *dfa {
 				d.next[from][c] = -1
 				continue
 			}
+			mk = mk[:0]
+			for _, pc := range moved {
+				mk = append(mk, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
+			}
+			if to, ok := reached[string(mk)]; ok { // no allocation for the lookup
+				d.next[from][c] = to
+				continue
+			}
 			closed, ok := b.closure(moved, false)
 			if !ok {
 				return nil
 			}
 			if len(closed) == 0 {
+				reached[string(mk)] = -1
 				d.next[from][c] = -1
 				continue
 			}
@@ -88,6 +102,7 @@ func compileDFA(expr string) *dfa {
 			if isNew {
 				queue = append(queue, closed)
 			}
+			reached[string(mk)] = to
 			d.next[from][c] = to
 		}
 	}
@@ -99,6 +114,9 @@ type dfaBuilder struct {
 	prog  *syntax.Prog
 	index map[string]int32
 	sets  [][]uint32
+	// mark[pc] == gen when closure has visited pc in its current call.
+	mark []uint32
+	gen  uint32
 }
 
 func key(set []uint32) string {
@@ -131,14 +149,14 @@ func (b *dfaBuilder) state(d *dfa, set []uint32) (int32, bool) {
 // closure follows the steps that consume no byte. At the start of the text ^ holds; $ is
 // resolved only at the end (acceptsAtEnd), so those instructions are kept in the set.
 func (b *dfaBuilder) closure(pcs []uint32, atStart bool) ([]uint32, bool) {
-	seen := map[uint32]bool{}
+	b.gen++
 	var out []uint32
 	var visit func(pc uint32) bool
 	visit = func(pc uint32) bool {
-		if seen[pc] {
+		if b.mark[pc] == b.gen {
 			return true
 		}
-		seen[pc] = true
+		b.mark[pc] = b.gen
 		inst := &b.prog.Inst[pc]
 		switch inst.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:
@@ -220,21 +238,18 @@ func (d *dfa) match(s string) (matched, ok bool) {
 
 // compress groups the bytes into classes and builds trans.
 func (d *dfa) compress() {
-	column := func(c int) string {
-		var b strings.Builder
-		for _, row := range d.next {
-			b.WriteString(strconv.Itoa(int(row[c])))
-			b.WriteByte(',')
-		}
-		return b.String()
-	}
+	var col []byte
 	ids := map[string]uint8{}
 	for c := 0; c < 128; c++ {
-		col := column(c)
-		id, ok := ids[col]
+		col = col[:0]
+		for _, row := range d.next {
+			to := uint32(row[c])
+			col = append(col, byte(to), byte(to>>8), byte(to>>16), byte(to>>24))
+		}
+		id, ok := ids[string(col)]
 		if !ok {
 			id = uint8(len(ids))
-			ids[col] = id
+			ids[string(col)] = id
 		}
 		d.class[c] = id
 	}

@@ -148,3 +148,18 @@ func BenchmarkDFA(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseModel reads the model, building every type's automaton: the part of a
+// command's start-up the automata take.
+func BenchmarkParseModel(b *testing.B) {
+	data, err := FS.ReadFile(ModelFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseModel(ModelFile, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
