@@ -21,6 +21,9 @@ type TemplateParams struct {
 	ObserveFile string
 	// Listen are the harness's listening addresses (analyzer role).
 	Listen []string
+	// TriggerKind and TriggerCommand fill in the analyzer's trigger (default none).
+	TriggerKind    string
+	TriggerCommand []string
 	// Options are the options claimed (default http2, ipv4, ipv6); the others are listed
 	// commented out. Claiming signatures writes the signing section uncommented.
 	Options []string
@@ -104,7 +107,7 @@ func Template(role string, p TemplateParams) ([]byte, error) {
 	data := map[string]any{
 		"Vendor": or(p.Vendor, "Example Vendor"), "Product": or(p.Product, product), "Version": or(p.Version, "1.0.0"),
 		"Limits": limits, "Options": strings.TrimRight(opts.String(), "\n"), "Sign": sign, "ServerName": p.ServerName,
-		"Targets": targets, "Listen": listen,
+		"Targets": targets, "Listen": listen, "TriggerKind": or(p.TriggerKind, "none"), "TriggerCommand": p.TriggerCommand,
 		"CA": file("ca.crt", "pki/ca.crt"), "CAKey": file("ca.key", "pki/ca.key"),
 		"Cert": file("analyzer.crt", "pki/analyzer.crt"), "Key": file("analyzer.key", "pki/analyzer.key"),
 		"MgrCert": file("manager.crt", "pki/manager.crt"), "MgrKey": file("manager.key", "pki/manager.key"),
@@ -264,8 +267,12 @@ identities:
 
 # How the harness makes the analyzer emit: none | command | shim (docs/analyzer-testing.md).
 trigger:
-  kind: none
+  kind: {{.TriggerKind}}
+{{- if .TriggerCommand}}
+  command: [{{range $i, $a := .TriggerCommand}}{{if $i}}, {{end}}{{q $a}}{{end}}]   # kind command: run per emit request; kind shim: the shim process
+{{- else}}
   # command: [./emit.sh]          # kind command: run per emit request; kind shim: the shim process
+{{- end}}
   # wait: 60s                     # kind none: how long to wait for the analyzer's own traffic
 
 # restart:

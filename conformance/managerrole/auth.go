@@ -32,7 +32,7 @@ func authChecks() []harness.Check {
 			if o != nil {
 				return *o
 			}
-			x := e.Send(ctx, t, kind+" identity", target.Dial{Cert: cert}, target.Request{Body: m.Body, Sign: e.Signs()})
+			x := e.Send(ctx, t, kind+" identity", target.Dial{Cert: cert, HTTP1: true}, target.Request{Body: m.Body, Sign: e.Signs()})
 			return refusedNotStored(ctx, t, e, x, m.ID, "an alert from a "+kind+" client identity")
 		})
 	}
@@ -46,7 +46,7 @@ func authChecks() []harness.Check {
 			if o != nil {
 				return *o
 			}
-			x := e.Send(ctx, t, "no client certificate", target.Dial{NoCert: true}, target.Request{Body: m.Body, Sign: e.Signs()})
+			x := e.Send(ctx, t, "no client certificate", target.Dial{NoCert: true, HTTP1: true}, target.Request{Body: m.Body, Sign: e.Signs()})
 			return refusedNotStored(ctx, t, e, x, m.ID, "an alert from a client without a certificate")
 		}),
 		badIdentity("MGR-AUTH-002", IdentityOtherCA, "A client certificate from an untrusted CA is refused",

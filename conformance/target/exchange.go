@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -137,6 +138,8 @@ func (c *Client) Do(ctx context.Context, r Request) *Exchange {
 		// HTTP error may not carry it.
 		if cerr := c.connError(); cerr != nil && !strings.Contains(err.Error(), cerr.Error()) {
 			x.Err = fmt.Errorf("%w (on the connection: %v)", err, cerr)
+		} else if terr := c.tlsError(); terr != nil && !strings.Contains(err.Error(), terr.Error()) {
+			x.Err = fmt.Errorf("%w (on the connection: %v)", err, terr)
 		}
 		return x
 	}
@@ -285,14 +288,21 @@ func (x *Exchange) Refusal() string {
 		return ""
 	}
 	var he *HandshakeError
+	var ne net.Error
 	msg := x.Err.Error()
 	switch {
+	case errors.Is(x.Err, context.DeadlineExceeded) || (errors.As(x.Err, &ne) && ne.Timeout()) ||
+		strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "timeout"):
+		// First: a handshake that timed out is a HandshakeError too, and no refusal.
+		return "timeout"
 	case errors.As(x.Err, &he):
 		return "tls"
 	case strings.Contains(msg, "remote error: tls:"):
 		return "tls"
-	case errors.Is(x.Err, context.DeadlineExceeded) || strings.Contains(msg, "Client.Timeout") || strings.Contains(msg, "timeout"):
-		return "timeout"
+	case strings.Contains(msg, "client conn could not be established"):
+		// HTTP/2 could not start on a connection whose TLS handshake the client finished: the
+		// server hung up or refused the client's certificate after its Finished message.
+		return "tls"
 	case errors.Is(x.Err, io.EOF) || errors.Is(x.Err, io.ErrUnexpectedEOF) || strings.Contains(msg, "EOF") ||
 		strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe"):
 		return "tls"

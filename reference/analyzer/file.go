@@ -235,6 +235,13 @@ func (f *File) Config() (Config, error) {
 	if c.Self.Model == "" {
 		c.Self.Model = "idmefcheck reference analyzer"
 	}
+	// R4766-7.9: an alert locates the analyzer that reported it. Without an address or a
+	// name in the configuration, the system's host name says where it runs.
+	if c.Self.IP == "" && c.Self.Hostname == "" {
+		if h, err := os.Hostname(); err == nil && h != "" {
+			c.Self.Hostname = h
+		}
+	}
 	c.Version = f.IDMEFVersion
 	c.DeadLetter, c.Receipts, c.MaxMessage = f.DeadLetter, f.Receipts, f.MaxMessage
 	return c, nil

@@ -18,14 +18,15 @@ func icsCommand() *Command {
 		Subcommands: []*Command{
 			{
 				Name:  "init",
-				Usage: "ics init --role manager|analyzer [--pki DIR] [--target URL]... [--server-name N] [--observe-file F] [--options O,...] [--vendor V --product P --version V] [-o FILE]",
+				Usage: "ics init --role manager|analyzer [--pki DIR] [--target URL]... [--server-name N] [--observe-file F] [--options O,...] [--vendor V --product P --version V] [--listen ADDR]... [--trigger none|command|shim -- ARGV...] [-o FILE]",
 				Short: "write a commented implementation statement template",
 				Long: `Writes an implementation statement (docs/ics.md) for the role, every field commented,
 to FILE (-o; default standard output). With --pki DIR (a directory made by 'idmefcheck pki
 init') it names that directory's files; --target and --observe-file fill in the manager's
 URLs and observation file; --server-name the name its certificate carries; --options the options
-claimed (default http2,ipv4,ipv6; claiming signatures writes the signing section). The template
-is valid as written: 'idmefcheck ics check' accepts it.
+claimed (default http2,ipv4,ipv6; claiming signatures writes the signing section). For an analyzer,
+--listen names the harness's listening addresses and --trigger the way it makes the analyzer
+emit, with the command's argv after "--". The template is valid as written: 'idmefcheck ics check' accepts it.
 An existing FILE is not overwritten.
 
 Exit codes: 0 written; 2 bad flags, or FILE exists.`,
@@ -40,9 +41,14 @@ Exit codes: 0 written; 2 bad flags, or FILE exists.`,
 					vendor := fs.String("vendor", "", "the implementation's vendor")
 					product := fs.String("product", "", "the implementation's product name")
 					version := fs.String("version", "", "the implementation's version")
+					listen := fs.StringArray("listen", nil, "analyzer role: an address the harness listens on (repeatable)")
+					trig := fs.String("trigger", "", "analyzer role: none, command or shim; the command's argv follows --")
 					return func(ctx context.Context, env *Env, args []string) error {
-						if len(args) > 0 {
-							return usageError("ics init takes no arguments")
+						if len(args) > 0 && *trig != "command" && *trig != "shim" {
+							return usageError("ics init takes arguments only after --trigger command|shim --")
+						}
+						if (*trig == "command" || *trig == "shim") && len(args) == 0 {
+							return usageError("--trigger %s needs the command's argv after --", *trig)
 						}
 						// The template's paths are relative to the file it is written to.
 						if *out != "" {
@@ -53,7 +59,8 @@ Exit codes: 0 written; 2 bad flags, or FILE exists.`,
 							}
 						}
 						data, err := ics.Template(*role, ics.TemplateParams{PKI: *pkiDir, Targets: *targets, ObserveFile: *observeFile,
-							ServerName: *serverName, Options: *options, Vendor: *vendor, Product: *product, Version: *version})
+							ServerName: *serverName, Options: *options, Vendor: *vendor, Product: *product, Version: *version,
+							Listen: *listen, TriggerKind: *trig, TriggerCommand: args})
 						if err != nil {
 							return usageError("%v", err)
 						}

@@ -232,7 +232,7 @@ func (o *runOptions) run(ctx context.Context, env *Env) error {
 
 	selected, _ := reg.Select(o.role, o.only, o.skip)
 	progress := newProgress(env, len(selected))
-	cfg := suite.Config{Statement: st, Catalog: cat, Registry: reg, Validator: v,
+	cfg := suite.Config{Statement: st, Catalog: cat, Registry: reg, Validator: v, Schemas: set,
 		SuiteVersion: idmefcheck.Version, Only: o.only, Skip: o.skip, Strict: o.strict, Parallel: o.parallel,
 		Timeout: o.timeout, OnResult: progress.result, Log: log}
 	if labEnv != nil {
