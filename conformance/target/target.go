@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -140,6 +141,9 @@ type Client struct {
 	mu      sync.Mutex
 	tls     []tls.ConnectionState
 	readErr error
+	// last is the connection dialled last, whose TLS error (an alert after the handshake)
+	// explains an exchange that failed on it.
+	last *tls.Conn
 }
 
 // Client returns a client that connects as d says.
@@ -171,6 +175,7 @@ func (t *Target) Client(d Dial) *Client {
 		st := conn.ConnectionState()
 		c.mu.Lock()
 		c.tls = append(c.tls, st)
+		c.last = conn
 		c.mu.Unlock()
 		return conn, nil
 	}
@@ -217,6 +222,32 @@ func (c *Client) connError() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.readErr
+}
+
+// tlsError returns the TLS error that ended the last connection, if one did: a TLS 1.3
+// server refuses a client certificate with an alert after the client's side of the
+// handshake completed, and the HTTP/2 transport reports only that the connection could not
+// be established. crypto/tls keeps the alert and returns it to any later read. Only for a
+// client without KeepAlive, whose connection served that one exchange and is over: a read
+// would disturb a connection still in use.
+func (c *Client) tlsError() error {
+	if c.d.KeepAlive {
+		return nil
+	}
+	c.mu.Lock()
+	conn := c.last
+	c.last = nil
+	c.mu.Unlock()
+	if conn == nil {
+		return nil
+	}
+	_ = conn.SetReadDeadline(time.Now()) // never wait: only an error already there counts
+	_, err := conn.Read(make([]byte, 1))
+	var ne net.Error
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || (errors.As(err, &ne) && ne.Timeout()) {
+		return nil
+	}
+	return err
 }
 
 // Close releases the client's idle connections.
