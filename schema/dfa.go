@@ -25,6 +25,11 @@ type dfa struct {
 	// non-ASCII byte. final holds, at state*nclasses, whether the state accepts.
 	trans []int32
 	final []bool
+	// fixed, when set, says the automaton accepts exactly the strings of len(fixed) bytes
+	// whose byte i has its class in the set fixed[i] (a bit per class): a fixed shape such
+	// as a UUID's. Such a string is then recognised by checking each byte on its own,
+	// without the chain of dependent loads of the loop.
+	fixed []uint64
 }
 
 // maxDFAStates bounds construction; a pattern needing more keeps to the regexp.
@@ -225,6 +230,18 @@ func (b *dfaBuilder) acceptsAtEnd(set []uint32) bool {
 // match runs the automaton; ok is false when s holds a non-ASCII byte, which the automaton
 // does not cover.
 func (d *dfa) match(s string) (matched, ok bool) {
+	if fixed := d.fixed; len(fixed) > 0 && len(s) == len(fixed) {
+		var bad uint64
+		class := &d.class
+		s := s[:len(fixed)] // no bounds checks in the loop
+		for i, set := range fixed {
+			bad |= ^set >> class[s[i]]
+		}
+		if bad&1 == 0 {
+			return true, true
+		}
+		// Refused: the loop below says whether for a byte it covers or not.
+	}
 	trans, class := d.trans, &d.class
 	state := int32(0)
 	for i := 0; i < len(s); i++ {
@@ -270,5 +287,46 @@ func (d *dfa) compress() {
 		}
 		d.trans[s*d.nclasses+int(nonASCII)] = -2
 		d.final[s*d.nclasses] = d.accept[s]
+	}
+	d.findFixed()
+}
+
+// findFixed sets fixed when the automaton has a fixed shape: from the start, each state
+// has one live successor whatever the byte, none is visited twice, and only the last
+// state, from which nothing leads on, accepts.
+func (d *dfa) findFixed() {
+	n := d.nclasses
+	if n > 64 {
+		return
+	}
+	var sets []uint64
+	seen := make([]bool, len(d.accept))
+	for state := 0; ; {
+		if seen[state] {
+			return // a loop: strings of many lengths
+		}
+		seen[state] = true
+		next, set := int32(-1), uint64(0)
+		for c := 0; c < n; c++ {
+			to := d.trans[state*n+c]
+			if to < 0 {
+				continue
+			}
+			if next >= 0 && to != next {
+				return // a branch
+			}
+			next, set = to, set|1<<c
+		}
+		if next < 0 {
+			if d.accept[state] && len(sets) > 0 {
+				d.fixed = sets
+			}
+			return
+		}
+		if d.accept[state] {
+			return // accepts a prefix too
+		}
+		sets = append(sets, set)
+		state = int(next) / n
 	}
 }

@@ -163,3 +163,47 @@ func BenchmarkParseModel(b *testing.B) {
 		}
 	}
 }
+
+// A fixed-shape automaton (UUID's) answers strings of its length byte by byte; that answer
+// must be the regexp's, for bytes of every kind at every position.
+func TestDFAFixedShape(t *testing.T) {
+	data, err := FS.ReadFile(ModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ParseModel(ModelFile, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uuid, ok := m.Type("UUID")
+	if !ok || uuid.dfa == nil || len(uuid.dfa.fixed) != 36 {
+		t.Fatal("UUID: no fixed-shape automaton of 36 bytes")
+	}
+	for _, name := range []string{"TIMESTAMP", "IP", "HASH"} {
+		if td, _ := m.Type(name); td.dfa != nil && td.dfa.fixed != nil {
+			t.Errorf("%s: strings of many lengths, yet a fixed shape", name)
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	bytes := []byte("0123456789abcdefABCDEFgG-_ :\x00\x7f\xc3\xa9")
+	for _, td := range m.Types() {
+		if td.dfa == nil || td.dfa.fixed == nil {
+			continue
+		}
+		re := regexp.MustCompile(td.Pattern)
+		base := []byte("0194608e-3c5a-7b21-9f3e-5d2c8a1b4e61")
+		for i := 0; i < 200000; i++ {
+			s := append([]byte(nil), base...)
+			for k := rng.IntN(3); k > 0; k-- {
+				s[rng.IntN(len(s))] = bytes[rng.IntN(len(bytes))]
+			}
+			got, ok := td.dfa.match(string(s))
+			if want := re.MatchString(string(s)); ok && got != want {
+				t.Fatalf("type %s: %q: automaton %v, regexp %v", td.Name, s, got, want)
+			}
+			if !ok && got {
+				t.Fatalf("type %s: %q: a match the automaton does not vouch for", td.Name, s)
+			}
+		}
+	}
+}
