@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -75,6 +77,15 @@ func (f *Factory) Make(s Spec) (*Message, error) {
 	}
 	if !known(v) {
 		return nil, fmt.Errorf("alerts: version %q is not one the factory makes", v)
+	}
+	// JSON would replace bytes that are not UTF-8 with U+FFFD: the message would not carry
+	// the text the check asked for (and will look for).
+	for name, text := range map[string]string{"ID": s.ID, "CreateTime": s.CreateTime, "description": s.Description,
+		"canary": s.Canary, "extension": s.Extension, "priority": s.Priority, "analyzer name": s.AnalyzerName,
+		"source IP": s.SourceIP, "target IP": s.TargetIP, "categories": strings.Join(s.Categories, "")} {
+		if !utf8.ValidString(text) {
+			return nil, fmt.Errorf("alerts: the %s is not UTF-8: %q", name, text)
+		}
 	}
 	id := s.ID
 	if id == "" {
@@ -145,6 +156,9 @@ func (f *Factory) Make(s Spec) (*Message, error) {
 		if !json.Valid([]byte(s.VendorData)) {
 			return nil, fmt.Errorf("alerts: vendor data is not JSON")
 		}
+		if t := bytes.TrimLeft([]byte(s.VendorData), " \t\r\n"); t[0] != '{' {
+			return nil, fmt.Errorf("alerts: vendor data is not a JSON object")
+		}
 		atts = append(atts, object{{"Name", "vendor"}, {"ContentType", "application/json"}, {"Content", json.RawMessage(s.VendorData)}})
 	}
 	if s.Padding > 0 {
@@ -160,7 +174,11 @@ func (f *Factory) Make(s Spec) (*Message, error) {
 	}
 	if f.Validator != nil {
 		if res := f.Validator.Validate(body); !res.Valid {
-			return nil, fmt.Errorf("alerts: the harness made an invalid %s message (a harness bug): %s", v, res.Findings[0].Message)
+			why := "no finding given"
+			if len(res.Findings) > 0 {
+				why = res.Findings[0].Message
+			}
+			return nil, fmt.Errorf("alerts: the harness made an invalid %s message (a harness bug): %s", v, why)
 		}
 	}
 	return &Message{ID: id, Version: v, CreateTime: ct, Body: body}, nil
