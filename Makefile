@@ -7,7 +7,7 @@ OUT      := out
 FUZZTIME ?= 30s
 BENCHTIME ?= 2s
 
-.PHONY: all build test demo demo-manager demo-conformance demo-compare demo-analyzer bench bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
+.PHONY: all build test demo demo-manager demo-conformance demo-analyzer-conformance demo-compare demo-analyzer bench bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
 
 all: build
 
@@ -31,6 +31,7 @@ demo: build
 		status=$$?; tail -n 1 $(OUT)/demo-official.txt; test $$status -le 1
 	@$(MAKE) --no-print-directory demo-manager
 	@$(MAKE) --no-print-directory demo-conformance
+	@$(MAKE) --no-print-directory demo-analyzer-conformance
 
 # The reference manager end to end (docs/manager.md): a fresh test PKI, a manager on an
 # embedded SQLite store listening on loopback (IPv4 and IPv6, ports chosen by the system),
@@ -116,6 +117,25 @@ demo-conformance: build
 	@echo
 	@echo "== the real run's report, in $(DEMOC)/report (docs/report.md):"
 	@cd $(DEMOC)/report && ls -l report.json report.json.sig report.xml report.md report.html | awk '{printf "  %-16s %8d bytes\n", $$9, $$5}'
+
+# The analyzer-role suite (docs/analyzer-testing.md) against the reference analyzer driven by its
+# shim, as a vendor would connect theirs: the harness plays the manager on loopback (port
+# DEMO_ANALYZER_PORT on 127.0.0.1 and ::1), the shim process runs the analyzer and pushes to it.
+DEMOA := $(OUT)/demo-analyzer-conformance
+DEMO_ANALYZER_PORT ?= 47611
+demo-analyzer-conformance: build
+	@echo
+	@echo "== the analyzer-role conformance suite against the reference analyzer, through its shim"
+	@rm -rf $(DEMOA) && mkdir -p $(DEMOA)
+	@$(BIN) pki init --dir $(DEMOA)/pki > /dev/null
+	@set -e; bin=$$(cd $$(dirname $(BIN)) && pwd)/$$(basename $(BIN)); d=$$(cd $(DEMOA) && pwd); p=$(DEMO_ANALYZER_PORT); \
+	$$bin ics init --role analyzer --pki $$d/pki --listen "[::1]:$$p" --listen 127.0.0.1:$$p \
+		--options http2,ipv4,ipv6,signatures,require-signatures,spool --vendor idmefcheck --product "reference analyzer" \
+		--version "$$($$bin version | head -n 1 | cut -d' ' -f2)" --trigger shim -o $$d/ics.yaml -- \
+		$$bin analyzer shim --pki $$d/pki --to "https://[::1]:$$p/" --server-name localhost --spool $$d/analyzer.spool \
+		--dead-letter $$d/dead.ndjson --log-level warn; \
+	status=0; $$bin run --role analyzer --ics $$d/ics.yaml --out $$d/report 2> $$d/shim.log || status=$$?; \
+	echo "idmefcheck run exited $$status (docs/exit-codes.md); reports in $(DEMOA)/report"; test $$status -eq 0
 
 # The comparison a working-group reviewer makes (docs/report.md): the manager-role suite against
 # the reference manager and two known-bad managers (the reference with one fault switch on:
