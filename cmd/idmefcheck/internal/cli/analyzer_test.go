@@ -79,7 +79,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 
 	It("exits 2 without anywhere to deliver", func() {
 		Expect(pki.Init(filepath.Join(dir, "pki"), nil, time.Now(), false)).To(Succeed())
-		code, _, stderr := run("", "analyzer", "--pki", filepath.Join(dir, "pki"), "--spool", filepath.Join(dir, "s"))
+		code, _, stderr := run("", "analyzer", "--pki", filepath.Join(dir, "pki"), "--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"))
 		Expect(code).To(Equal(2))
 		Expect(stderr).To(ContainSubstring("needs somewhere to deliver"))
 	})
@@ -93,7 +93,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 	It("--once reads an events file, delivers every alert, and exits 0", func() {
 		url, observed := startManagerCommand(dir)
 		events := writeFile(dir, "events.ndjson", strings.Repeat(`{"category":["Recon.Network"],"priority":"Low","source":[{"ip":"203.0.113.7"}]}`+"\n", 5))
-		code, _, stderr := run("", "analyzer", "--pki", filepath.Join(dir, "pki"), "--to", url, "--spool", filepath.Join(dir, "s"),
+		code, _, stderr := run("", "analyzer", "--pki", filepath.Join(dir, "pki"), "--to", url, "--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"),
 			"--dead-letter", filepath.Join(dir, "dead.ndjson"), "--events", events, "--once", "--timeout", "20s")
 		Expect(code).To(Equal(0), stderr)
 		Expect(lines(observed)).To(HaveLen(5))
@@ -102,7 +102,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 	Describe("emit", func() {
 		It("prints the IDs of the alerts it spooled, delivers them, and exits 0", func() {
 			url, observed := startManagerCommand(dir)
-			code, stdout, stderr := run("", "analyzer", "emit", "--pki", filepath.Join(dir, "pki"), "--to", url, "--spool", filepath.Join(dir, "s"),
+			code, stdout, stderr := run("", "analyzer", "emit", "--pki", filepath.Join(dir, "pki"), "--to", url, "--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"),
 				"--scenario", "ipv6", "--count", "4")
 			Expect(code).To(Equal(0), stderr)
 			ids := strings.Fields(stdout)
@@ -118,7 +118,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 
 		It("exits 3 (skipped) for a scenario it does not know", func() {
 			Expect(pki.Init(filepath.Join(dir, "pki"), nil, time.Now(), false)).To(Succeed())
-			code, stdout, stderr := run("", "analyzer", "emit", "--pki", filepath.Join(dir, "pki"), "--to", "https://localhost:1/", "--spool", filepath.Join(dir, "s"),
+			code, stdout, stderr := run("", "analyzer", "emit", "--pki", filepath.Join(dir, "pki"), "--to", "https://localhost:1/", "--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"),
 				"--scenario", "teleport", "--count", "1")
 			Expect(code).To(Equal(cli.ExitSkipped))
 			Expect(stdout).To(BeEmpty())
@@ -127,7 +127,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 
 		It("exits 1 when the alerts are still spooled after --timeout", func() {
 			Expect(pki.Init(filepath.Join(dir, "pki"), nil, time.Now(), false)).To(Succeed())
-			code, stdout, stderr := run("", "analyzer", "emit", "--pki", filepath.Join(dir, "pki"), "--to", "https://localhost:1/", "--spool", filepath.Join(dir, "s"),
+			code, stdout, stderr := run("", "analyzer", "emit", "--pki", filepath.Join(dir, "pki"), "--to", "https://localhost:1/", "--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"),
 				"--scenario", "basic", "--count", "2", "--timeout", "300ms")
 			Expect(code).To(Equal(1))
 			Expect(strings.Fields(stdout)).To(HaveLen(2), "the IDs are printed once spooled")
@@ -146,7 +146,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 			url, observed := startManagerCommand(dir)
 			in := `{"cmd":"start","version":1}` + "\n" + `{"cmd":"emit","seq":41,"scenario":"extension","count":2}` + "\n" +
 				`{"cmd":"emit","seq":42,"scenario":"teleport","count":1}` + "\n" + `{"cmd":"stop"}` + "\n"
-			code, stdout, stderr := run(in, "analyzer", "shim", "--pki", filepath.Join(dir, "pki"), "--to", url, "--spool", filepath.Join(dir, "s"))
+			code, stdout, stderr := run(in, "analyzer", "shim", "--pki", filepath.Join(dir, "pki"), "--to", url, "--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"))
 			Expect(code).To(Equal(0), stderr)
 			set, err := schema.Load()
 			Expect(err).NotTo(HaveOccurred())
@@ -168,7 +168,7 @@ var _ = Describe("idmefcheck analyzer", func() {
 		It("exits 2 on a request that breaks the protocol", func() {
 			Expect(pki.Init(filepath.Join(dir, "pki"), nil, time.Now(), false)).To(Succeed())
 			code, _, stderr := run(`{"cmd":"start","version":9}`+"\n", "analyzer", "shim", "--pki", filepath.Join(dir, "pki"), "--to", "https://localhost:1/",
-				"--spool", filepath.Join(dir, "s"), "--drain-timeout", "10ms")
+				"--spool", filepath.Join(dir, "s"), "--dead-letter", filepath.Join(dir, "dead.ndjson"), "--drain-timeout", "10ms")
 			Expect(code).To(Equal(2))
 			Expect(stderr).To(ContainSubstring("shim protocol violation"))
 		})
