@@ -2,6 +2,7 @@ package validator
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -174,6 +175,7 @@ type cField struct {
 	enum       map[string]struct{}
 	version    string
 	min, max   *bound
+	rules      valueRules // of the field's type
 }
 
 type bound struct {
@@ -231,6 +233,7 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 			cf.kind = kString
 		}
 		cf.min, cf.max = newBound(f.Minimum), newBound(f.Maximum)
+		cf.rules = valueRulesOf(f.Type)
 		cc.fields[f.Name] = cf
 	}
 	cc.hashFields()
@@ -369,7 +372,7 @@ func (c *checker) item(f *cField, t *message.Tape, i int, inList bool) {
 			wrongType()
 			return
 		}
-		s, _ := v.str()
+		s := t.Text(i)
 		if f.kind == kPattern && !f.typ.Match(s) {
 			c.words().syntax("pattern", f.def, at, v)
 			return // the strict rules skip what the pattern refuses
@@ -377,8 +380,18 @@ func (c *checker) item(f *cField, t *message.Tape, i int, inList bool) {
 		if f.kind == kFormat && !formatOK(f.typ.Format, s) {
 			c.words().syntax("format", f.def, at, v)
 		}
+		c.checkMatchedString(f.rules, f.def, at, s)
+		return
 	}
-	c.checkMatched(f.def, at, v)
+	if f.rules == noValueRules {
+		return
+	}
+	switch kind {
+	case '"':
+		c.checkMatchedString(f.rules, f.def, at, t.Text(i))
+	case '0':
+		c.checkMatchedNumber(f.rules, f.def, at, json.Number(unsafeString(t.Raw(i))))
+	}
 }
 
 // words is the schema wording, reporting into this checker.

@@ -104,35 +104,82 @@ func (c *checker) checkValue(f *schema.Field, at loc, v val) {
 	c.checkMatched(f, at, v)
 }
 
+// valueRules names the rules that apply to the values of a type.
+type valueRules uint8
+
+const (
+	noValueRules valueRules = iota
+	timestampRules
+	uuidRules
+	ipRules
+	geoRules
+	stringRules
+	intRules
+	floatRules
+)
+
+func valueRulesOf(t *schema.TypeDef) valueRules {
+	if t == nil { // a class
+		return noValueRules
+	}
+	switch t.Name {
+	case "TIMESTAMP":
+		return timestampRules
+	case "UUID":
+		return uuidRules
+	case "IP":
+		return ipRules
+	case "GEOLOC":
+		return geoRules
+	case "STRING":
+		return stringRules
+	case "INT":
+		return intRules
+	case "FLOAT":
+		return floatRules
+	}
+	return noValueRules
+}
+
 // checkMatched applies the value rules to a value whose string, if it is one, matches its
 // type's pattern (the compiled engine has just checked it).
 func (c *checker) checkMatched(f *schema.Field, at loc, v val) {
-	// Only some rules narrow their requirements to the field's (see citedRequirements); the
-	// others ignore reqs and cite their own.
-	reqs := f.Def.Req
 	switch v.kind() {
 	case '"':
 		x, _ := v.str()
-		switch f.Type.Name {
-		case "TIMESTAMP":
-			c.checkTimestamp(at, reqs, x)
-		case "UUID":
-			c.checkUUID(f, at, reqs, x)
-		case "IP":
-			c.checkIP(at, reqs, x)
-		case "GEOLOC":
-			c.checkGeo(at, reqs, x)
-		case "STRING":
-			c.checkString(f, at, reqs, x)
-		}
+		c.checkMatchedString(valueRulesOf(f.Type), f, at, x)
 	case '0':
 		x, _ := v.num()
-		switch f.Type.Name {
-		case "INT":
-			c.checkInt(f, at, reqs, x)
-		case "FLOAT":
-			c.checkFloat(f, at, reqs, x)
-		}
+		c.checkMatchedNumber(valueRulesOf(f.Type), f, at, x)
+	}
+}
+
+// checkMatchedString applies the rules r of f's type to a string value x.
+func (c *checker) checkMatchedString(r valueRules, f *schema.Field, at loc, x string) {
+	// Only some rules narrow their requirements to the field's (see citedRequirements); the
+	// others ignore reqs and cite their own.
+	reqs := f.Def.Req
+	switch r {
+	case timestampRules:
+		c.checkTimestamp(at, reqs, x)
+	case uuidRules:
+		c.checkUUID(f, at, reqs, x)
+	case ipRules:
+		c.checkIP(at, reqs, x)
+	case geoRules:
+		c.checkGeo(at, reqs, x)
+	case stringRules:
+		c.checkString(f, at, reqs, x)
+	}
+}
+
+// checkMatchedNumber applies the rules r of f's type to a number literal n.
+func (c *checker) checkMatchedNumber(r valueRules, f *schema.Field, at loc, n json.Number) {
+	switch r {
+	case intRules:
+		c.checkInt(f, at, f.Def.Req, n)
+	case floatRules:
+		c.checkFloat(f, at, f.Def.Req, n)
 	}
 }
 
