@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"slices"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -11,9 +12,25 @@ import (
 	"github.com/idmefcheck/idmefcheck/schema"
 )
 
-// loadCatalog loads the embedded catalogue and picks requirements of the manager role: one
-// MUST and one SHOULD that can be tested black-box, and one only attested.
+// fixture is the embedded catalogue and requirements of the manager role picked from it.
+type fixture struct {
+	cat                    *catalog.Catalog
+	must, should, attested *catalog.Requirement
+}
+
+// loadCatalog loads the embedded catalogue once (it is immutable; loading is slow under the
+// race detector) and picks requirements of the manager role: one MUST and one SHOULD that
+// can be tested black-box, and one only attested.
 func loadCatalog() (cat *catalog.Catalog, must, should, attested *catalog.Requirement) {
+	f := catalogFixture()
+	return f.cat, f.must, f.should, f.attested
+}
+
+var catalogFixture = sync.OnceValue(func() fixture {
+	var (
+		cat                    *catalog.Catalog
+		must, should, attested *catalog.Requirement
+	)
 	set, err := schema.Load()
 	Expect(err).NotTo(HaveOccurred())
 	cat, err = catalog.Load(set)
@@ -33,8 +50,8 @@ func loadCatalog() (cat *catalog.Catalog, must, should, attested *catalog.Requir
 	}
 	Expect(must).NotTo(BeNil(), "the catalogue has no testable MUST of the manager role")
 	Expect(should).NotTo(BeNil(), "the catalogue has no testable SHOULD of the manager role")
-	return cat, must, should, attested
-}
+	return fixture{cat, must, should, attested}
+})
 
 var _ = Describe("Report.Summarize", func() {
 	var (
