@@ -135,15 +135,15 @@ func (t *Target) TLSConfig(d Dial) *tls.Config {
 
 // Client is an HTTP client bound to one target and one Dial; Close releases its connections.
 type Client struct {
-	t       *Target
-	d       Dial
-	http    *http.Client
-	mu      sync.Mutex
-	tls     []tls.ConnectionState
-	readErr error
-	// last is the connection dialled last, whose TLS error (an alert after the handshake)
-	// explains an exchange that failed on it.
-	last *tls.Conn
+	t    *Target
+	d    Dial
+	http *http.Client
+	mu   sync.Mutex
+	tls  []tls.ConnectionState
+	// last and lastRaw are the connection dialled last, at the TLS and the TCP level, whose
+	// errors (an alert after the handshake, a reset) explain an exchange that failed on it.
+	last    *tls.Conn
+	lastRaw *errConn
 }
 
 // Client returns a client that connects as d says.
@@ -163,10 +163,13 @@ func (t *Target) Client(d Dial) *Client {
 		if d.Record != nil {
 			raw = d.Record.wrap(raw)
 		}
-		// A TLS 1.3 server refuses a client certificate after the client's handshake has
-		// completed: the refusal arrives as the first read's error, which the HTTP/2
-		// transport does not pass on. The connection keeps it for the exchange.
-		raw = &errConn{Conn: raw, c: c}
+		// A server that resets the connection instead of answering: the transport may not
+		// pass the reset on. The connection keeps its first read error for the exchange.
+		ec := &errConn{Conn: raw, c: c}
+		raw = ec
+		c.mu.Lock()
+		c.lastRaw = ec
+		c.mu.Unlock()
 		conn := tls.Client(raw, cfg.Clone())
 		if err := conn.HandshakeContext(ctx); err != nil {
 			raw.Close()
@@ -202,26 +205,31 @@ func (t *Target) Client(d Dial) *Client {
 // errConn remembers the first read error of a connection other than the end of stream.
 type errConn struct {
 	net.Conn
-	c *Client
+	c   *Client
+	err error // guarded by c.mu
 }
 
 func (e *errConn) Read(p []byte) (int, error) {
 	n, err := e.Conn.Read(p)
 	if err != nil && err != io.EOF {
 		e.c.mu.Lock()
-		if e.c.readErr == nil {
-			e.c.readErr = err
+		if e.err == nil {
+			e.err = err
 		}
 		e.c.mu.Unlock()
 	}
 	return n, err
 }
 
-// connError returns the first read error of the client's connections.
+// connError returns the first read error of the connection dialled last (not of an earlier
+// one: a reset after an earlier exchange is no refusal of this one).
 func (c *Client) connError() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.readErr
+	if c.lastRaw == nil {
+		return nil
+	}
+	return c.lastRaw.err
 }
 
 // tlsError returns the TLS error that ended the last connection, if one did: a TLS 1.3
