@@ -172,10 +172,73 @@ type cField struct {
 	kind       fieldKind
 	class      *cClass
 	typ        *schema.TypeDef
-	enum       map[string]struct{}
+	enum       strSet
 	version    string
 	min, max   *bound
 	rules      valueRules // of the field's type
+}
+
+// strSet is a set of strings looked up through a hash of their length and first and last
+// eight bytes, with open addressing: for the short keywords of an enumeration, faster than a
+// map, which hashes every byte.
+type strSet struct {
+	slots []strSlot
+	shift uint8
+}
+
+type strSlot struct {
+	s    string
+	used bool
+}
+
+func newStrSet(vals []string) strSet {
+	bits := 1
+	for 1<<bits < 2*len(vals) {
+		bits++
+	}
+	set := strSet{slots: make([]strSlot, 1<<bits), shift: uint8(64 - bits)}
+	for _, v := range vals {
+		if set.has(v) {
+			continue
+		}
+		h := strHash(v) >> set.shift
+		for set.slots[h].used {
+			h = (h + 1) & uint64(len(set.slots)-1)
+		}
+		set.slots[h] = strSlot{s: v, used: true}
+	}
+	return set
+}
+
+func strHash(s string) uint64 {
+	n := len(s)
+	b := unsafeBytes(s)
+	var x, y uint64
+	switch {
+	case n >= 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	default:
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	return (x*0x9E3779B97F4A7C15 ^ y*0xC2B2AE3D27D4EB4F ^ uint64(n)) * 0x165667B19E3779F9
+}
+
+// has reports whether s is in the set.
+func (set strSet) has(s string) bool {
+	mask := uint64(len(set.slots) - 1)
+	for h := strHash(s) >> set.shift; ; h = (h + 1) & mask {
+		e := &set.slots[h]
+		if !e.used {
+			return false
+		}
+		if e.s == s {
+			return true
+		}
+	}
 }
 
 type bound struct {
@@ -215,10 +278,7 @@ func compileClass(c *schema.Class, done map[string]*cClass) *cClass {
 		case f.Type.Name == "VERSION":
 			cf.kind, cf.version = kVersion, f.Values[0]
 		case f.Type.Name == "ENUM":
-			cf.kind, cf.enum = kEnum, map[string]struct{}{}
-			for _, v := range f.Values {
-				cf.enum[v] = struct{}{}
-			}
+			cf.kind, cf.enum = kEnum, newStrSet(f.Values)
 		case f.Type.Pattern != "":
 			cf.kind, cf.typ = kPattern, f.Type
 		case f.Type.Format != "":
@@ -317,68 +377,65 @@ func (c *checker) field(f *cField, t *message.Tape, i int) {
 // schema.integer: an integral 443.0 is an integer to jsonschema/v5, which schema.integer then
 // refuses; 443.5 is no integer to either.
 func (c *checker) item(f *cField, t *message.Tape, i int, inList bool) {
-	v := tapeVal(t, i)
 	at := loc{c.path}
 	kind := t.Tokens()[i].Kind
-	wrongType := func() { c.words().wrongType(f.def, inList, at, v) }
 	switch f.kind {
 	case kClass:
 		if kind != '{' {
-			wrongType()
+			c.wrongType(f, inList, at, t, i)
 			return
 		}
 		c.object(f.class, t, i)
 		return
 	case kContent:
 		if kind != '{' && kind != '"' {
-			wrongType()
+			c.wrongType(f, inList, at, t, i)
 		}
 	case kString:
 		if kind != '"' {
-			wrongType()
+			c.wrongType(f, inList, at, t, i)
 		}
 	case kInt:
 		switch {
 		case kind != '0':
-			wrongType()
+			c.wrongType(f, inList, at, t, i)
 		case !isIntegerLiteral(t.Raw(i)):
 			if r, ok := new(big.Rat).SetString(string(t.Raw(i))); ok && r.IsInt() {
-				c.checkInteger(f.def, at, v)
+				c.checkInteger(f.def, at, tapeVal(t, i))
 			} else {
-				wrongType()
+				c.wrongType(f, inList, at, t, i)
 			}
 		}
 	case kNumber:
 		if kind != '0' {
-			wrongType()
+			c.wrongType(f, inList, at, t, i)
 		} else if !inBounds(f, t.Raw(i)) {
 			kw := "maximum"
 			if f.min != nil && !exactBounds(&cField{min: f.min}, string(t.Raw(i))) {
 				kw = "minimum"
 			}
-			c.words().outOfRange(kw, f.def, at, v)
+			c.words().outOfRange(kw, f.def, at, tapeVal(t, i))
 		}
 	case kVersion:
-		if s, ok := v.str(); !ok || s != f.version {
-			c.words().notInEnum(f.def, at, v)
+		if kind != '"' || t.Text(i) != f.version {
+			c.words().notInEnum(f.def, at, tapeVal(t, i))
 		}
 	case kEnum:
-		s, ok := v.str()
-		if _, known := f.enum[s]; !ok || !known {
-			c.words().notInEnum(f.def, at, v)
+		if kind != '"' || !f.enum.has(t.Text(i)) {
+			c.words().notInEnum(f.def, at, tapeVal(t, i))
 		}
 	case kPattern, kFormat:
 		if kind != '"' {
-			wrongType()
+			c.wrongType(f, inList, at, t, i)
 			return
 		}
 		s := t.Text(i)
 		if f.kind == kPattern && !f.typ.Match(s) {
-			c.words().syntax("pattern", f.def, at, v)
+			c.words().syntax("pattern", f.def, at, tapeVal(t, i))
 			return // the strict rules skip what the pattern refuses
 		}
 		if f.kind == kFormat && !formatOK(f.typ.Format, s) {
-			c.words().syntax("format", f.def, at, v)
+			c.words().syntax("format", f.def, at, tapeVal(t, i))
 		}
 		c.checkMatchedString(f.rules, f.def, at, s)
 		return
@@ -392,6 +449,10 @@ func (c *checker) item(f *cField, t *message.Tape, i int, inList bool) {
 	case '0':
 		c.checkMatchedNumber(f.rules, f.def, at, json.Number(unsafeString(t.Raw(i))))
 	}
+}
+
+func (c *checker) wrongType(f *cField, inList bool, at loc, t *message.Tape, i int) {
+	c.words().wrongType(f.def, inList, at, tapeVal(t, i))
 }
 
 // words is the schema wording, reporting into this checker.

@@ -68,6 +68,11 @@ var _ = describeRule("geo.range", validator.Error, validator.Warning, func(r rul
 	r.reports("Target[0].GeoLocation has longitude -180.5", v08().set("/Target/0/GeoLocation", "48.85,-180.5").bytes(), "/Target/0/GeoLocation")
 	r.ignores("Analyzer.GeoLocation is -90,180 with an altitude", v08().set("/Analyzer/GeoLocation", "-90,180,35").bytes())
 	r.ignores("Analyzer.GeoLocation has a space after the comma", v08().set("/Analyzer/GeoLocation", "48.8584, 2.2945").bytes())
+	r.reports("Analyzer.GeoLocation has latitude 90.0000001", v08().set("/Analyzer/GeoLocation", "90.0000001,0").bytes(), "/Analyzer/GeoLocation")
+	r.reports("Analyzer.GeoLocation has longitude +180.5 with a sign", v08().set("/Analyzer/GeoLocation", "0,+180.5").bytes(), "/Analyzer/GeoLocation")
+	r.reports("Analyzer.GeoLocation has latitude 0100 with a leading zero", v08().set("/Analyzer/GeoLocation", "0100,0").bytes(), "/Analyzer/GeoLocation")
+	r.ignores("Analyzer.GeoLocation has latitude 089.9 with a leading zero", v08().set("/Analyzer/GeoLocation", "-089.9,-179.").bytes())
+	r.ignores("Analyzer.GeoLocation is a hair under 90,180 (rounds to them)", v08().set("/Analyzer/GeoLocation", "89.99999999999999999999,179.99999999999999999999").bytes())
 })
 
 var _ = Describe("Port values", Label("IDMEF2-5.5-4", "IDMEF2-5.6-2", "IDMEF2-3.2.1-1"), func() {

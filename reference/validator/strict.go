@@ -310,14 +310,42 @@ func stripZeros(ip string) string {
 	return strings.Join(parts, ".")
 }
 
+// wellInside reports whether a decimal number, [-+]digits[.digits], has an integer part of
+// at most limit: its value is then strictly inside ±(limit+1), rounding or not. It reports
+// false for anything else, which the caller parses.
+func wellInside(s string, limit int) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	n, i := 0, 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if n = n*10 + int(s[i]-'0'); n > limit {
+			return false
+		}
+	}
+	if i == 0 {
+		return false
+	}
+	for j := i + 1; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return false
+		}
+	}
+	return i == len(s) || s[i] == '.'
+}
+
 func (c *checker) checkGeo(at loc, reqs []string, s string) {
 	first, rest, ok := strings.Cut(s, ",")
 	if !ok {
 		return
 	}
 	second, _, _ := strings.Cut(rest, ",")
-	lat, err1 := strconv.ParseFloat(strings.TrimSpace(first), 64)
-	lon, err2 := strconv.ParseFloat(strings.TrimSpace(second), 64)
+	first, second = strings.TrimSpace(first), strings.TrimSpace(second)
+	if wellInside(first, 89) && wellInside(second, 179) {
+		return // the common case, without parsing the numbers
+	}
+	lat, err1 := strconv.ParseFloat(first, 64)
+	lon, err2 := strconv.ParseFloat(second, 64)
 	if err1 != nil || err2 != nil {
 		return
 	}
