@@ -26,12 +26,12 @@ var _ = Describe("the embedded catalogue", func() {
 		Expect(err).NotTo(HaveOccurred())
 	})
 
-	It("holds the three source documents in order", func() {
+	It("holds the four source documents in order", func() {
 		var ids []string
 		for _, d := range cat.Documents() {
 			ids = append(ids, d.ID)
 		}
-		Expect(ids).To(Equal([]string{"R4766", "IDMEF2", "IDMEF2T"}))
+		Expect(ids).To(Equal([]string{"R4766", "IDMEF2", "IDMEF2T", "SECOPS"}))
 	})
 
 	It("covers seed 004 sections 4 to 8 and no other", func() {
@@ -42,6 +42,18 @@ var _ = Describe("the embedded catalogue", func() {
 			}
 		}
 		Expect(sections).To(Equal(map[string]bool{"4": true, "5": true, "6": true, "7": true, "8": true}))
+	})
+
+	It("takes SECOPS entries from seed 000 sections 3, 4, 6 and 8 only, and never at MUST force", func() {
+		sections := map[string]bool{}
+		for _, r := range cat.Requirements() {
+			if r.Document != "SECOPS" {
+				continue
+			}
+			sections[strings.SplitN(r.Section, ".", 2)[0]] = true
+			Expect(r.Level).To(BeElementOf(catalog.LevelShould, catalog.LevelMay), "%s: the source is informational", r.ID)
+		}
+		Expect(sections).To(Equal(map[string]bool{"3": true, "4": true, "6": true, "8": true}))
 	})
 
 	It("lists every numbered requirement paragraph of seed 004", func() {

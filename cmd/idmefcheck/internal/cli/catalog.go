@@ -24,9 +24,9 @@ func catalogCommand() *Command {
 		Usage: "catalog [--format text|json|markdown] [--category C] [--level L]",
 		Short: "list the requirements catalogue and what covers each requirement",
 		Long: `Lists the requirements idmefcheck tests: every normative statement of the IDWG
-requirements (R4766-*), the IDMEFv2 format draft (IDMEF2-*) and its HTTPS transport draft
-(IDMEF2T-*), with level, roles, category, how it is tested and the validator rules and checks
-that cover it. A requirement that could be tested and is not covered is shown as a gap.
+requirements (R4766-*), the IDMEFv2 format draft (IDMEF2-*), its HTTPS transport draft
+(IDMEF2T-*) and the security-operations draft (SECOPS-*), with level, roles, category, how it
+is tested and the validator rules and checks that cover it. A requirement that could be tested and is not covered is shown as a gap.
 
 --format text prints one line per requirement; json prints one JSON object per requirement per
 line (the catalogue entry plus "covered_by"); markdown prints the document docs/requirements.md
