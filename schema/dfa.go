@@ -12,7 +12,7 @@ import (
 // simulation. It accepts exactly what the expression accepts on ASCII input (the patterns
 // of the model never accept anything else); callers hand non-ASCII input to the regexp.
 type dfa struct {
-	next   [][128]int32 // state × byte → state; -1 is the dead state
+	next   [][128]int32 // state × byte → state; -1 is the dead state (while building)
 	accept []bool
 	// The matching tables: bytes that every state treats alike share a class (a pattern
 	// uses a few dozen classes at most), so the transition table stays small enough for
@@ -289,6 +289,7 @@ func (d *dfa) compress() {
 		d.final[s*d.nclasses] = d.accept[s]
 	}
 	d.findFixed()
+	d.next = nil // built from; no longer needed
 }
 
 // findFixed sets fixed when the automaton has a fixed shape: from the start, each state
