@@ -53,6 +53,13 @@ var _ = Describe("Tape", func() {
 		Expect(t.Tokens()[0].Len).To(BeEquivalentTo(3))
 	})
 
+	It("reads U+FFFD and four-byte characters written as UTF-8", func() {
+		var t message.Tape
+		in := []byte("{\"k\":\"\xef\xbf\xbd and \xf0\x9f\x98\x80, twelve more\"}")
+		Expect(t.Parse(in, lim)).To(BeTrue())
+		Expect(t.Text(2)).To(Equal("\uFFFD and \U0001F600, twelve more"))
+	})
+
 	It("shares the bytes of a string without escapes", func() {
 		var t message.Tape
 		in := []byte(`{"k":"value"}`)
@@ -95,6 +102,11 @@ var _ = Describe("Tape", func() {
 		},
 		Entry("a byte order mark", "\xEF\xBB\xBF{}"),
 		Entry("invalid UTF-8", "{\"a\":\"\xff\"}"),
+		Entry("an overlong UTF-8 sequence", "{\"a\":\"\xc0\xaf\"}"),
+		Entry("a surrogate encoded in UTF-8", "{\"a\":\"x\xed\xa0\x80\"}"),
+		Entry("a UTF-8 sequence cut by the closing quote", "{\"a\":\"abcdefgh\xe2\x82\"}"),
+		Entry("a code point above U+10FFFF", "{\"a\":\"\xf4\x90\x80\x80\"}"),
+		Entry("non-ASCII outside strings", "{\"a\":1\xc2\xa0}"),
 		Entry("a repeated member", `{"a":1,"a":1}`),
 		Entry("an escaped member name", `{"\u0061":1}`),
 		Entry("a lone surrogate", `{"a":"\ud800"}`),
