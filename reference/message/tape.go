@@ -166,7 +166,7 @@ func (p *scanner) object(i, depth int) (int, bool) {
 	n := uint32(0)
 	// names holds a bit per member name seen, chosen by nameBit: a name whose bit is clear
 	// cannot repeat one, and most names are told apart without comparing them.
-	var names uint64
+	var names [4]uint64
 	if i < len(d) && d[i] == '}' {
 		i++
 	} else {
@@ -179,11 +179,11 @@ func (p *scanner) object(i, depth int) (int, bool) {
 				return i, false // escaped names are left to the full decoder
 			}
 			name := d[i+1 : end-1]
-			bit := nameBit(name)
-			if names&bit != 0 && p.repeated(first, name) {
+			word, bit := nameBit(name)
+			if names[word]&bit != 0 && p.repeated(first, name) {
 				return i, false
 			}
-			names |= bit
+			names[word] |= bit
 			p.push('"', false, i+1, end-1)
 			i = p.ws(end)
 			if i >= len(d) || d[i] != ':' {
@@ -210,13 +210,15 @@ func (p *scanner) object(i, depth int) (int, bool) {
 	return i, true
 }
 
-// nameBit spreads member names over 64 bits by length and first and last bytes.
-func nameBit(name []byte) uint64 {
-	h := uint(len(name))
-	if len(name) > 0 {
-		h = h*7 + uint(name[0])*3 + uint(name[len(name)-1])
+// nameBit spreads member names over 256 bits (four words) by a hash of their length and
+// first, middle and last bytes.
+func nameBit(name []byte) (word int, bit uint64) {
+	h := uint32(len(name))
+	if n := len(name); n > 0 {
+		h |= uint32(name[0])<<8 | uint32(name[n/2])<<16 | uint32(name[n-1])<<24
 	}
-	return 1 << (h & 63)
+	h = (h * 0x9E3779B1) >> 24
+	return int(h >> 6), 1 << (h & 63)
 }
 
 // repeated reports whether an object whose first member name is token first already has a
