@@ -28,6 +28,7 @@ import (
 	"github.com/idmefcheck/idmefcheck/reference/httpsig"
 	"github.com/idmefcheck/idmefcheck/reference/pki"
 	"github.com/idmefcheck/idmefcheck/reference/spool"
+	"github.com/idmefcheck/idmefcheck/reference/transport"
 	"github.com/idmefcheck/idmefcheck/reference/validator"
 	"github.com/idmefcheck/idmefcheck/schema"
 )
@@ -42,6 +43,11 @@ type Options struct {
 	HTTP1 bool
 	// IPv4 makes the analyzer send to the IPv4 listener (default: the IPv6 one).
 	IPv4 bool
+	// NoPull leaves pull mode off (it is on by default for the reference analyzer).
+	NoPull bool
+	// NoSigner leaves the analyzer without a signing key: requests and pull responses go
+	// unsigned.
+	NoSigner bool
 	// Fake, when set, runs in place of the reference analyzer.
 	Fake *Fake
 	// Statement adjusts the statement the lab writes.
@@ -58,6 +64,8 @@ type Lab struct {
 	Listeners []net.Listener
 	// Trigger drives the analyzer through the shim protocol in-process.
 	Trigger trigger.Trigger
+	// PullURL is where the analyzer serves pulling managers ("" without pull).
+	PullURL string
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -154,11 +162,28 @@ func (l *Lab) startReference(ctx context.Context, set *schema.Set, o Options, ur
 		return nil, err
 	}
 	l.closed = append(l.closed, sp.Close)
+	var pulls []net.Listener
+	var pull *analyzer.Pull
+	var managers *transport.AllowList
+	if !o.NoPull {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("analyzerlab: %w", err)
+		}
+		pulls = append(pulls, ln)
+		l.PullURL = "https://" + ln.Addr().String() + "/v1/pull"
+		pull = &analyzer.Pull{RequireSignature: true}
+		managers = transport.NewAllowList(transport.Identity("dns:manager." + pki.Domain))
+	}
+	var signer *httpsig.Signer
+	if !o.NoSigner {
+		signer = &httpsig.Signer{KeyID: "analyzer", Private: key.Private}
+	}
 	a, err := analyzer.New(analyzer.Config{
-		Certificate: cert, Roots: roots,
+		Certificate: cert, Roots: roots, Pull: pull, Managers: managers,
 		Push:    &analyzer.Push{URL: url, ServerName: "localhost", HTTP1: o.HTTP1, Timeout: 10 * time.Second},
-		Signer:  &httpsig.Signer{KeyID: "analyzer", Private: key.Private},
-		Manager: &httpsig.Key{KeyID: "manager", Public: mgrPub},
+		Signer:  signer,
+		Manager: &httpsig.Key{KeyID: "manager", Public: mgrPub, Identity: transport.Identity("dns:manager." + pki.Domain)},
 		Schemas: set, Validator: v, Spool: sp,
 		Self:       alert.Self{Name: "lab.analyzer", IP: "192.0.2.10", Hostname: "analyzer.idmefcheck.test"},
 		DeadLetter: l.file("dead.ndjson"),
@@ -173,7 +198,7 @@ func (l *Lab) startReference(ctx context.Context, set *schema.Set, o Options, ur
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		err := a.Run(ctx, nil, time.Second)
+		err := a.Run(ctx, pulls, time.Second)
 		l.mu.Lock()
 		l.runErr = err
 		l.mu.Unlock()
@@ -207,6 +232,9 @@ func (l *Lab) startShim(ctx context.Context, set *schema.Set, p shim.Producer) e
 
 func (l *Lab) writeStatement(set *schema.Set, o Options) error {
 	options := []string{"http2", "ipv4", "ipv6", "signatures", "require-signatures", "spool"}
+	if l.PullURL != "" {
+		options = append(options, "pull")
+	}
 	if o.Fake != nil {
 		options = []string{"ipv4", "ipv6"}
 		if !o.Fake.HTTP1 {
@@ -222,6 +250,7 @@ func (l *Lab) writeStatement(set *schema.Set, o Options) error {
 		Connect: ics.Connect{
 			Listen: []string{l.Listeners[0].Addr().String(), l.Listeners[1].Addr().String()},
 			CA:     l.file(pki.CACert), Cert: l.file(pki.CertFile("manager")), Key: l.file(pki.KeyFile("manager")),
+			PullURL: l.PullURL,
 		},
 		Identities: ics.Identities{Issuer: &ics.Credential{Cert: l.file(pki.CACert), Key: l.file(pki.CAKey)}},
 		Signing: &ics.Signing{Key: l.file(pki.SigningKeyFile("manager")), KeyID: "manager",

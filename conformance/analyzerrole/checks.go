@@ -13,7 +13,7 @@ import (
 
 // Checks returns every analyzer-role check.
 func Checks() []harness.Check {
-	return slices.Concat(messageChecks(), transportChecks(), tlsChecks(), reliabilityChecks(), signatureChecks(), addressingChecks())
+	return slices.Concat(messageChecks(), transportChecks(), tlsChecks(), reliabilityChecks(), signatureChecks(), addressingChecks(), pullChecks())
 }
 
 type runFunc func(ctx context.Context, t *harness.T, e *Env) harness.Outcome

@@ -56,6 +56,8 @@ type Env struct {
 	Restart func(ctx context.Context) error
 	// AnalyzerKey is the analyzer's signing key; nil when unknown.
 	AnalyzerKey *httpsig.Key
+	// Pull fetches from the analyzer (connect.pull_url); nil without one.
+	Pull *Puller
 
 	badCerts map[string]string // kind → why it is missing
 	closers  []func() error
@@ -119,6 +121,11 @@ func NewEnv(ctx context.Context, o Options) (*Env, error) {
 			}
 			cfg.AnalyzerKey = &httpsig.Key{KeyID: st.Signing.PeerKeyID, Public: pub}
 			e.AnalyzerKey = cfg.AnalyzerKey
+		}
+	}
+	if st.Connect.PullURL != "" {
+		if e.Pull, err = newPuller(st.Connect.PullURL, cert, roots, cfg.Signer, cfg.AnalyzerKey); err != nil {
+			return nil, err
 		}
 	}
 	lns := o.Listeners

@@ -96,6 +96,8 @@ func analyzerVariants() []Variant {
 		fault("analyzer/unsigned", "claims to sign every request but sends them unsigned (fault Unsigned)", analyzer.Faults{Unsigned: true}, "ANA-SIG-001"),
 		fault("analyzer/ignores-bad-receipt", "counts a 2xx as delivered whatever its signature (fault IgnoreBadReceipt)",
 			analyzer.Faults{IgnoreBadReceipt: true}, "ANA-SIG-002"),
+		{Name: "analyzer/unsigned-pull-responses", Breaks: "serves pulling managers without signing its responses, though it claims signatures (no signing key)",
+			Catches: []string{"ANA-PULL-001"}, AnalyzerLab: analyzerlab.Options{NoSigner: true}},
 		{Name: "analyzer/ipv4-only", Breaks: "claims IPv6 but sends to the manager over IPv4", Catches: []string{"ANA-ADDR-001"},
 			AnalyzerLab: analyzerlab.Options{IPv4: true, Statement: claims("ipv6")}},
 	}
