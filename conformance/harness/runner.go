@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/report"
 )
 
@@ -141,7 +142,8 @@ func (r *Runner) probe(ctx context.Context, when string) report.Probe {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	pctx, cancel := context.WithTimeout(ctx, timeout)
+	// The probe's traffic is labelled "sanity" in the event log.
+	pctx, cancel := context.WithTimeout(eventlog.WithCheck(ctx, "sanity"), timeout)
 	defer cancel()
 	start := time.Now()
 	detail, err := r.Sanity(pctx)
@@ -186,7 +188,8 @@ func (r *Runner) one(ctx context.Context, c Check, log *slog.Logger, started fun
 	if r.Timeout > 0 && r.Timeout < timeout {
 		timeout = r.Timeout
 	}
-	cctx, cancel := context.WithTimeout(ctx, timeout)
+	// The context names the check, so that the event log attributes its traffic to it.
+	cctx, cancel := context.WithTimeout(eventlog.WithCheck(ctx, c.ID), timeout)
 	defer cancel()
 	t := &T{Env: r.Env, Log: log.With("check", c.ID)}
 	out := make(chan Outcome, 1)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/idmefcheck/idmefcheck/conformance/alerts"
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/ics"
 	"github.com/idmefcheck/idmefcheck/conformance/observe"
@@ -64,6 +65,7 @@ type Env struct {
 
 	identities map[string]*tls.Certificate
 	missing    map[string]string
+	events     *eventlog.Log // Trace
 	Log        *slog.Logger
 }
 
@@ -265,6 +267,9 @@ func (e *Env) SendTo(ctx context.Context, t *harness.T, tg *target.Target, label
 	tg2.Verifier = e.verifierFor(r)
 	c := tg2.Client(d)
 	defer c.Close()
+	if r.Label == "" {
+		r.Label = label
+	}
 	x := c.Do(ctx, r)
 	if t != nil {
 		x.Record(t, label)

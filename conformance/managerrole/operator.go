@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/ics"
 	"github.com/idmefcheck/idmefcheck/conformance/observe"
@@ -70,7 +71,17 @@ func apiGet(ctx context.Context, t *harness.T, e *Env, label, path string, q url
 	if err != nil {
 		return a, err
 	}
+	e.events.Emit(ctx, eventlog.Event{Event: eventlog.Request, Direction: eventlog.Out, Label: label, Method: http.MethodGet, URL: a.URL, Bytes: eventlog.Int64(0)})
 	res, err := e.API.Client.Do(req)
+	if err == nil {
+		defer func() {
+			ev := eventlog.Event{Event: eventlog.Response, Direction: eventlog.In, Label: label, Method: http.MethodGet, URL: a.URL,
+				Proto: res.Proto, Status: a.Status, Bytes: eventlog.Int64(int64(len(a.Body))), TLS: eventlog.TLSOf(res.TLS)}
+			e.events.Emit(ctx, ev)
+		}()
+	} else {
+		e.events.Emit(ctx, eventlog.Event{Event: eventlog.Response, Direction: eventlog.In, Label: label, Method: http.MethodGet, URL: a.URL, Error: err.Error()})
+	}
 	if err != nil {
 		if t != nil {
 			t.Evidence("response", label, fmt.Sprintf("GET %s: no answer: %v", a.URL, err))

@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/reference/httpsig"
 	"github.com/idmefcheck/idmefcheck/reference/transport"
 )
@@ -123,6 +124,52 @@ type Server struct {
 	nonces    *httpsig.NonceCache
 	wg        sync.WaitGroup
 	badKey    ed25519.PrivateKey
+	// keyLog, events and check are what Trace and SetCheck set.
+	keyLog io.Writer
+	events *eventlog.Log
+	check  string
+}
+
+// Trace makes every later handshake log its TLS secrets to keyLog (NSS key log format; nil
+// logs none; it must be safe for concurrent writes) and every later connection and request
+// write events to events (nil writes none). Whoever holds the key log can decrypt a capture
+// of the traffic: for people dissecting an exchange, never on by default.
+func (s *Server) Trace(keyLog io.Writer, events *eventlog.Log) {
+	s.mu.Lock()
+	s.keyLog, s.events = keyLog, events
+	s.mu.Unlock()
+}
+
+// SetCheck names the check the events that follow belong to (analyzer-role checks run one
+// at a time, so the server can tell).
+func (s *Server) SetCheck(id string) {
+	s.mu.Lock()
+	s.check = id
+	s.mu.Unlock()
+}
+
+// traced returns the event log and a context naming the current check.
+func (s *Server) traced() (*eventlog.Log, context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events, eventlog.WithCheck(context.Background(), s.check)
+}
+
+// trackingListener hands every accepted connection to the event log, when there is one.
+type trackingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l trackingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return c, err
+	}
+	if ev, ctx := l.s.traced(); ev != nil {
+		return ev.Track(ctx, c, eventlog.In), nil
+	}
+	return c, nil
 }
 
 // Start serves on each listener.
@@ -156,6 +203,7 @@ func (s *Server) serve(lns []net.Listener) {
 		s.hellos = append(s.hellos, Hello{At: time.Now(), Remote: h.Conn.RemoteAddr().String(), ServerName: h.ServerName,
 			Versions: append([]uint16(nil), h.SupportedVersions...), ALPN: append([]string(nil), h.SupportedProtos...), Presented: b.Certificate})
 		s.notify()
+		keyLog, ev, ctx := s.keyLog, s.events, eventlog.WithCheck(context.Background(), s.check)
 		s.mu.Unlock()
 		c := base.Clone()
 		cert := s.cfg.Certificate
@@ -167,6 +215,13 @@ func (s *Server) serve(lns []net.Listener) {
 			cert = bad
 		}
 		c.Certificates = []tls.Certificate{cert}
+		c.KeyLogWriter = keyLog
+		if ev != nil {
+			c.VerifyConnection = func(st tls.ConnectionState) error {
+				ev.Emit(ctx, eventlog.Event{Event: eventlog.Handshake, Direction: eventlog.In, Remote: h.Conn.RemoteAddr().String(), TLS: eventlog.TLSOf(&st)})
+				return nil
+			}
+		}
 		if b.TLS12Only {
 			c.MinVersion, c.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
 		}
@@ -184,7 +239,7 @@ func (s *Server) serve(lns []net.Listener) {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			_ = srv.ServeTLS(ln, "", "")
+			_ = srv.ServeTLS(trackingListener{Listener: ln, s: s}, "", "")
 		}()
 	}
 }
@@ -306,6 +361,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if json.Unmarshal(rec.Body, &m) == nil {
 		rec.ID = m.ID
 	}
+	ev, ectx := s.traced()
+	ev.Emit(ectx, eventlog.Event{Event: eventlog.Request, Direction: eventlog.In, Remote: r.RemoteAddr, Method: r.Method,
+		URL: rec.Target, Proto: r.Proto, Bytes: eventlog.Int64(int64(len(rec.Body))), TLS: eventlog.TLSOf(r.TLS)})
 	rec.Signed = httpsig.Signed(r.Header)
 	if s.cfg.AnalyzerKey != nil && rec.Signed {
 		peer := transport.Identity("")
@@ -338,6 +396,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusNoContent
 	switch {
 	case apply && b.Drop:
+		ev.Emit(ectx, eventlog.Event{Event: eventlog.Response, Direction: eventlog.Out, Remote: r.RemoteAddr, Method: r.Method,
+			URL: rec.Target, Proto: r.Proto, Error: "dropped without an answer (the check's behaviour)"})
 		s.record(rec, 0)
 		panic(http.ErrAbortHandler) // the server closes the connection or resets the stream
 	case apply && b.Status != 0:
@@ -365,6 +425,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	ev.Emit(ectx, eventlog.Event{Event: eventlog.Response, Direction: eventlog.Out, Remote: r.RemoteAddr, Method: r.Method,
+		URL: rec.Target, Proto: r.Proto, Status: status, Bytes: eventlog.Int64(int64(len(body)))})
 	s.record(rec, status)
 }
 

@@ -5,14 +5,17 @@ package suite
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/idmefcheck/idmefcheck/conformance/analyzerrole"
 	"github.com/idmefcheck/idmefcheck/conformance/catalog"
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/ics"
 	"github.com/idmefcheck/idmefcheck/conformance/managerrole"
@@ -49,7 +52,15 @@ type Config struct {
 	Env      any
 	OnStart  func(harness.Check)
 	OnResult func(report.Result)
-	Log      *slog.Logger
+	// Events, when not nil, receives the run's structured event log (docs/harness.md): the
+	// run's start and end, each check's start and verdict, the sanity probes, and every
+	// connection, handshake, request and answer of the harness.
+	Events *eventlog.Log
+	// KeyLog, when not nil, receives the TLS secrets of every connection the harness makes
+	// or accepts, in the NSS key log format: whoever holds them can decrypt a capture of the
+	// run. Never on by default (--keylog).
+	KeyLog io.Writer
+	Log    *slog.Logger
 }
 
 // Run runs the checks of the statement's role and returns the summarized report.
@@ -76,6 +87,9 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		} else if !ok {
 			return nil, fmt.Errorf("suite: a %T is not a manager-role environment", env)
 		}
+		if cfg.Events != nil || cfg.KeyLog != nil {
+			e.Trace(cfg.KeyLog, cfg.Events)
+		}
 		env, probe, observed = e, e.Probe, e.Observe.Describe()
 	case harness.RoleAnalyzer:
 		e, ok := env.(*analyzerrole.Env)
@@ -87,7 +101,24 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		} else if !ok {
 			return nil, fmt.Errorf("suite: a %T is not an analyzer-role environment", env)
 		}
-		env, probe, observed = e, e.Probe, "the harness itself (it plays the manager)"
+		if cfg.Events != nil || cfg.KeyLog != nil {
+			e.Trace(cfg.KeyLog, cfg.Events)
+		}
+		// Analyzer-role checks run one at a time: what the harness's manager receives
+		// belongs to the check running, or to the sanity probe.
+		probe = func(ctx context.Context) (string, error) {
+			e.SetCheck("sanity")
+			defer e.SetCheck("")
+			return e.Probe(ctx)
+		}
+		onStart := cfg.OnStart
+		cfg.OnStart = func(c harness.Check) {
+			e.SetCheck(c.ID)
+			if onStart != nil {
+				onStart(c)
+			}
+		}
+		env, observed = e, "the harness itself (it plays the manager)"
 	default:
 		return nil, fmt.Errorf("suite: role %q: want manager or analyzer", st.Role)
 	}
@@ -105,10 +136,19 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	runner := &harness.Runner{Env: env, Claimed: st.Claims, Parallel: cfg.Parallel, Timeout: cfg.Timeout,
 		Sanity: probe, OnStart: cfg.OnStart, OnResult: cfg.OnResult, Log: log}
+	if ev := cfg.Events; ev != nil {
+		traceRunner(runner, ev)
+		ev.Emit(ctx, eventlog.Event{Schema: eventlog.SchemaFile, Event: eventlog.RunStart, Role: st.Role,
+			Product: st.Implementation.Vendor + " " + st.Implementation.Product + " " + st.Implementation.Version})
+	}
 	r.Started = time.Now().UTC()
 	r.Results, r.Sanity = runner.Run(ctx, checks)
 	r.Ended = time.Now().UTC()
 	r.Summarize(cfg.Catalog)
+	// The verdicts only: the expected-failures file, applied later, may still excuse some.
+	t := r.Totals
+	cfg.Events.Emit(ctx, eventlog.Event{Event: eventlog.RunEnd, Role: st.Role, Message: fmt.Sprintf("%d checks: %d pass, %d fail, %d inconclusive, %d not applicable, %d error",
+		t.Checks, t.Counts[report.Pass], t.Counts[report.Fail], t.Counts[report.Inconclusive], t.Counts[report.NotApplicable], t.Counts[report.Error])})
 	return r, nil
 }
 
@@ -117,4 +157,47 @@ func targetsOf(st *ics.Statement) []string {
 		return append([]string{}, st.Connect.Targets...)
 	}
 	return append([]string{}, st.Connect.Listen...)
+}
+
+// traceRunner makes the runner write each check's start and verdict, and each sanity
+// probe's outcome, to the event log, besides what its hooks did already.
+func traceRunner(r *harness.Runner, ev *eventlog.Log) {
+	onStart, onResult, sanity := r.OnStart, r.OnResult, r.Sanity
+	r.OnStart = func(c harness.Check) {
+		ev.Emit(context.Background(), eventlog.Event{Event: eventlog.CheckStart, Check: c.ID})
+		if onStart != nil {
+			onStart(c)
+		}
+	}
+	r.OnResult = func(res report.Result) {
+		ms := time.Duration(res.Duration).Milliseconds()
+		ev.Emit(context.Background(), eventlog.Event{Event: eventlog.CheckEnd, Check: res.ID, Verdict: string(res.Verdict),
+			Reason: res.Reason, Message: res.Message, ElapsedMS: &ms})
+		if onResult != nil {
+			onResult(res)
+		}
+	}
+	if sanity == nil {
+		return
+	}
+	var mu sync.Mutex
+	probes := 0
+	r.Sanity = func(ctx context.Context) (string, error) {
+		mu.Lock()
+		when := "before"
+		if probes > 0 {
+			when = "after"
+		}
+		probes++
+		mu.Unlock()
+		start := time.Now()
+		detail, err := sanity(ctx)
+		ms := time.Since(start).Milliseconds()
+		e := eventlog.Event{Event: eventlog.Probe, Check: "sanity", When: when, OK: eventlog.Bool(err == nil), Message: detail, ElapsedMS: &ms}
+		if err != nil {
+			e.Error = err.Error()
+		}
+		ev.Emit(ctx, e)
+		return detail, err
+	}
 }

@@ -9,11 +9,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/reference/httpsig"
 )
 
@@ -39,6 +42,8 @@ type Request struct {
 	Chunked bool
 	// AfterSign changes the request after it was signed: what an attacker in the path would do.
 	AfterSign func(req *http.Request, body []byte) []byte
+	// Label names the exchange in the event log (the label of its evidence).
+	Label string
 }
 
 // Exchange is a request and what came back.
@@ -129,8 +134,39 @@ func (c *Client) Do(ctx context.Context, r Request) *Exchange {
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	x.RequestHeader = req.Header.Clone()
+	ev := c.t.Events
+	var conn atomic.Int64 // set by the transport's goroutines
+	if ev != nil {
+		// The connection that carries the request, for its events; known once the
+		// transport has picked or dialled it.
+		trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
+			if tc, ok := i.Conn.(*tls.Conn); ok {
+				c.mu.Lock()
+				conn.Store(c.ids[tc])
+				c.mu.Unlock()
+			}
+		}, WroteRequest: func(httptrace.WroteRequestInfo) {
+			ev.Emit(ctx, eventlog.Event{Event: eventlog.Request, Direction: eventlog.Out, Conn: conn.Load(), Label: r.Label,
+				Method: method, URL: x.URL, Bytes: eventlog.Int64(int64(len(sent)))})
+		}}
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	}
 	start := time.Now()
 	res, err := c.http.Do(req)
+	if ev != nil {
+		defer func() {
+			el := x.Elapsed.Milliseconds()
+			e := eventlog.Event{Event: eventlog.Response, Direction: eventlog.In, Conn: conn.Load(), Label: r.Label, Method: method,
+				URL: x.URL, Proto: x.Proto, Status: x.Status, ElapsedMS: &el}
+			if x.Answered() {
+				e.Bytes = eventlog.Int64(int64(len(x.Body)))
+			}
+			if x.Err != nil {
+				e.Error = x.Err.Error()
+			}
+			ev.Emit(ctx, e)
+		}()
+	}
 	if err != nil {
 		x.Elapsed = time.Since(start)
 		x.Err = err

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/reference/httpsig"
 )
 
@@ -33,6 +34,15 @@ type Target struct {
 	Signer *httpsig.Signer
 	// Verifier verifies the implementation's signed answers; nil when its key is unknown.
 	Verifier *httpsig.Verifier
+	// KeyLog, when not nil, receives the TLS secrets of every connection to the target in
+	// the NSS key log format (crypto/tls Config.KeyLogWriter): whoever holds them can decrypt
+	// a capture of the traffic. For people dissecting an exchange (--keylog), never on by
+	// default. It must be safe for concurrent writes.
+	KeyLog io.Writer
+	// Events, when not nil, receives an event for every connection, handshake, request and
+	// answer (conformance/eventlog); the check an event belongs to is the one the request's
+	// context names.
+	Events *eventlog.Log
 }
 
 // New builds a Target for rawURL.
@@ -106,6 +116,7 @@ func (t *Target) TLSConfig(d Dial) *tls.Config {
 		MaxVersion:   tls.VersionTLS13,
 		NextProtos:   []string{"h2", "http/1.1"},
 		CipherSuites: d.CipherSuites,
+		KeyLogWriter: t.KeyLog,
 	}
 	if d.MinVersion != 0 {
 		c.MinVersion = d.MinVersion
@@ -144,11 +155,13 @@ type Client struct {
 	// errors (an alert after the handshake, a reset) explain an exchange that failed on it.
 	last    *tls.Conn
 	lastRaw *errConn
+	// ids numbers the TLS connections in the event log, for the events of their exchanges.
+	ids map[*tls.Conn]int64
 }
 
 // Client returns a client that connects as d says.
 func (t *Target) Client(d Dial) *Client {
-	c := &Client{t: t, d: d}
+	c := &Client{t: t, d: d, ids: map[*tls.Conn]int64{}}
 	cfg := t.TLSConfig(d)
 	addr := t.Addr()
 	if d.Via != "" {
@@ -158,7 +171,13 @@ func (t *Target) Client(d Dial) *Client {
 		var nd net.Dialer
 		raw, err := nd.DialContext(ctx, "tcp", addr)
 		if err != nil {
+			t.Events.Emit(ctx, eventlog.Event{Event: eventlog.Connect, Direction: eventlog.Out, Remote: addr, Error: err.Error()})
 			return nil, err
+		}
+		var id int64
+		if t.Events != nil {
+			tc := t.Events.Track(ctx, raw, eventlog.Out)
+			id, raw = tc.ID(), tc
 		}
 		if d.Record != nil {
 			raw = d.Record.wrap(raw)
@@ -172,13 +191,16 @@ func (t *Target) Client(d Dial) *Client {
 		c.mu.Unlock()
 		conn := tls.Client(raw, cfg.Clone())
 		if err := conn.HandshakeContext(ctx); err != nil {
+			t.Events.Emit(ctx, eventlog.Event{Event: eventlog.Handshake, Direction: eventlog.Out, Conn: id, Remote: addr, Error: err.Error()})
 			raw.Close()
 			return nil, &HandshakeError{Err: err}
 		}
 		st := conn.ConnectionState()
+		t.Events.Emit(ctx, eventlog.Event{Event: eventlog.Handshake, Direction: eventlog.Out, Conn: id, Remote: addr, TLS: eventlog.TLSOf(&st)})
 		c.mu.Lock()
 		c.tls = append(c.tls, st)
 		c.last = conn
+		c.ids[conn] = id
 		c.mu.Unlock()
 		return conn, nil
 	}

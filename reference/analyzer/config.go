@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"time"
@@ -75,6 +76,12 @@ type Config struct {
 
 	// Logger receives the structured log. Nil discards it.
 	Logger *slog.Logger
+
+	// KeyLog, when not nil, receives the TLS secrets of every connection (push and pull) in
+	// the NSS key log format, so that a capture can be decrypted. Whoever holds them can
+	// read every alert sent: for debugging only (--keylog), never on by default. It must be
+	// safe for concurrent writes.
+	KeyLog io.Writer
 
 	// Faults are deliberate misbehaviours for known-bad test variants. They can be set only
 	// from Go code: no flag or configuration file reaches them.

@@ -51,6 +51,7 @@ func (a *Analyzer) parseCursor(ctx context.Context, c string) (int64, error) {
 func (a *Analyzer) newPullServer(ctx context.Context) *http.Server {
 	c := a.cfg
 	tlsCfg := transport.ServerConfig(c.Certificate, transport.Policy{Roots: c.Roots, Allow: c.Managers}, transport.ServerOptions{AllowTLS12: c.Faults.AcceptTLS12})
+	tlsCfg.KeyLogWriter = c.KeyLog
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetHTTP2(true) // over TLS only

@@ -48,6 +48,7 @@ func (a *Analyzer) newPusher() (*pusher, error) {
 		name = u.Hostname()
 	}
 	tlsCfg := transport.ClientConfig(c.Certificate, transport.Policy{Roots: c.Roots, Allow: c.Managers}, name)
+	tlsCfg.KeyLogWriter = c.KeyLog
 	if c.Faults.NoClientCert {
 		tlsCfg.Certificates = nil
 	}

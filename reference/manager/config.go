@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -55,6 +56,12 @@ type Config struct {
 
 	// Logger receives the structured log, operator audit included. Nil discards it.
 	Logger *slog.Logger
+
+	// KeyLog, when not nil, receives the TLS secrets of every connection (ingest, operator
+	// API, pull) in the NSS key log format, so that a capture can be decrypted. Whoever
+	// holds them can read every alert exchanged: for debugging only (--keylog), never on by
+	// default. It must be safe for concurrent writes.
+	KeyLog io.Writer
 
 	// Faults are deliberate misbehaviours for known-bad test variants. They can be set only
 	// from Go code: no flag or configuration file reaches them.

@@ -46,6 +46,7 @@ func (s *Server) newPuller(a Analyzer) *puller {
 	p := &puller{s: s, a: a, url: u, required: s.cfg.RequireSignatures || a.RequireSignature}
 	if u != nil {
 		tlsCfg := transport.ClientConfig(s.cfg.Certificate, transport.Policy{Roots: s.cfg.ClientCAs, Allow: transport.NewAllowList(a.Identity)}, u.Hostname())
+		tlsCfg.KeyLogWriter = s.cfg.KeyLog
 		p.client = &http.Client{Transport: &http.Transport{
 			TLSClientConfig:       tlsCfg,
 			ForceAttemptHTTP2:     true,

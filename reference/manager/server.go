@@ -87,11 +87,13 @@ func (s *Server) Start(ingest []net.Listener, api net.Listener) error {
 	s.mu.Unlock()
 	tlsOpts := transport.ServerOptions{AllowTLS12: s.cfg.Faults.AcceptTLS12, SkipClientVerification: s.cfg.Faults.SkipClientCertCheck}
 	ingestTLS := transport.ServerConfig(s.cfg.Certificate, transport.Policy{Roots: s.cfg.ClientCAs, Allow: s.cfg.Allow}, tlsOpts)
+	ingestTLS.KeyLogWriter = s.cfg.KeyLog
 	for _, ln := range ingest {
 		s.serve(ln, ingestTLS, s.ingestHandler(), "ingest")
 	}
 	if api != nil {
 		apiTLS := transport.ServerConfig(s.cfg.Certificate, transport.Policy{Roots: s.cfg.ClientCAs, Allow: s.cfg.Operators}, transport.ServerOptions{})
+		apiTLS.KeyLogWriter = s.cfg.KeyLog
 		s.serve(api, apiTLS, s.apiHandler(), "api")
 		s.mu.Lock()
 		s.apiAddr = api.Addr()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -58,6 +59,8 @@ It logs JSON lines (log/slog) to standard error. SIGINT or SIGTERM stops it grac
 inputs stop, requests in flight finish (5 s at most), the spool is closed; what was not
 acknowledged is sent after the next start. --once reads every input to its end, delivers the
 whole spool and exits.
+
+` + keyLogText + ` So do analyzer emit and analyzer shim, which deliver too.
 
 Exit codes: 0 stopped by a signal, or (--once) everything delivered; 1 it could not start, or
 (--once) alerts went to the dead-letter file or were still spooled after --timeout; 2 bad
@@ -144,6 +147,7 @@ Exit codes: 0 after stop (or the end of standard input); 1 the analyzer could no
 // analyzerOptions are the flags of the analyzer's commands.
 type analyzerOptions struct {
 	config, pki, to, serverName, spool, deadLetter, receipts, version, name, logLevel string
+	keyLog                                                                            string
 	pullListen                                                                        []string
 	concurrency                                                                       int
 	http1                                                                             bool
@@ -167,10 +171,12 @@ func (o *analyzerOptions) common(fs *pflag.FlagSet) {
 	fs.IntVar(&o.concurrency, "concurrency", 0, "alerts in flight at once when pushing (default 64)")
 	fs.BoolVar(&o.http1, "http1", false, "push over HTTP/1.1 only (default: HTTP/2 when the manager offers it)")
 	fs.StringVar(&o.logLevel, "log-level", "", "debug, info (default), warn or error")
+	fs.StringVar(&o.keyLog, "keylog", "", keyLogHelp)
 }
 
 // built is an analyzer ready to run, with what it holds open.
 type built struct {
+	keyLog io.Closer // nil without --keylog
 	a      *analyzer.Analyzer
 	set    *schema.Set
 	spool  *spool.Spool
@@ -181,7 +187,11 @@ type built struct {
 }
 
 func (b *built) close() error {
-	return errors.Join(b.a.Close(), b.spool.Close())
+	err := errors.Join(b.a.Close(), b.spool.Close())
+	if b.keyLog != nil {
+		err = errors.Join(err, b.keyLog.Close())
+	}
+	return err
 }
 
 func (o *analyzerOptions) build(env *Env) (*built, error) {
@@ -277,16 +287,28 @@ func (o *analyzerOptions) build(env *Env) (*built, error) {
 		return nil, err
 	}
 	cfg.Schemas, cfg.Spool, cfg.Logger = set, sp, log
+	var keyLog io.Closer
+	if o.keyLog != "" {
+		kl, err := openKeyLog(o.keyLog, env.Stderr)
+		if err != nil {
+			sp.Close()
+			return nil, err
+		}
+		cfg.KeyLog, keyLog = kl, kl
+	}
 	a, err := analyzer.New(cfg)
 	if err != nil {
 		sp.Close()
+		if keyLog != nil {
+			keyLog.Close()
+		}
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
 	var pull []string
 	if f.Pull != nil {
 		pull = f.Pull.Listen
 	}
-	return &built{a: a, set: set, spool: sp, log: log, file: f, pull: pull, inputs: inputs}, nil
+	return &built{keyLog: keyLog, a: a, set: set, spool: sp, log: log, file: f, pull: pull, inputs: inputs}, nil
 }
 
 // deliver starts delivery (push and pull listeners) in the background; stop ends it and

@@ -46,14 +46,22 @@ var ingestRE = regexp.MustCompile(`"listener":"ingest","addr":"127\.0\.0\.1:(\d+
 // startManagerCommand runs `idmefcheck manager` in-process on a fresh PKI until the spec ends
 // and returns its ingest URL and its observation file.
 func startManagerCommand(dir string) (url, observed string) {
+	url, observed, _ = startManagerLogged(dir)
+	return url, observed
+}
+
+// startManagerLogged is startManagerCommand with more flags, returning the manager's
+// standard error too.
+func startManagerLogged(dir string, extra ...string) (url, observed string, logs *syncBuffer) {
 	Expect(pki.Init(filepath.Join(dir, "pki"), []string{"localhost", "127.0.0.1"}, time.Now(), false)).To(Succeed())
 	observed = filepath.Join(dir, "observed.ndjson")
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs = &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Main(ctx, []string{"manager", "--pki", filepath.Join(dir, "pki"), "--db", filepath.Join(dir, "m.db"),
-			"--listen", "127.0.0.1:0", "--observe-file", observed}, &cli.Env{Stdin: strings.NewReader(""), Stdout: GinkgoWriter, Stderr: logs})
+		args := append([]string{"manager", "--pki", filepath.Join(dir, "pki"), "--db", filepath.Join(dir, "m.db"),
+			"--listen", "127.0.0.1:0", "--observe-file", observed}, extra...)
+		done <- cli.Main(ctx, args, &cli.Env{Stdin: strings.NewReader(""), Stdout: GinkgoWriter, Stderr: logs})
 	}()
 	DeferCleanup(func() {
 		cancel()
@@ -62,7 +70,7 @@ func startManagerCommand(dir string) (url, observed string) {
 	Eventually(logs.String).WithTimeout(managerTimeout).Should(ContainSubstring(`"manager started"`))
 	m := ingestRE.FindStringSubmatch(logs.String())
 	Expect(m).NotTo(BeNil())
-	return "https://localhost:" + m[1] + "/", observed
+	return "https://localhost:" + m[1] + "/", observed, logs
 }
 
 func lines(path string) []string {

@@ -52,6 +52,8 @@ It logs JSON lines (log/slog) to standard error, operator audit records included
 SIGTERM stops it gracefully: no new connections, requests in flight finish (their alerts
 committed and answered), then the store is closed.
 
+` + keyLogText + `
+
 Exit codes: 0 stopped by a signal after a clean shutdown; 1 it could not start or stop
 cleanly; 2 bad flags or configuration.`,
 		Setup: func(fs *pflag.FlagSet) RunFunc {
@@ -70,6 +72,7 @@ cleanly; 2 bad flags or configuration.`,
 			fs.StringVar(&o.profile, "profile", "", "validation profile: strict (default) or official")
 			fs.BoolVar(&o.requireSig, "require-signatures", false, "refuse alerts without a valid RFC 9421 signature, from every analyzer")
 			fs.StringVar(&o.logLevel, "log-level", "", "debug, info (default), warn or error")
+			fs.StringVar(&o.keyLog, "keylog", "", keyLogHelp)
 			return o.run
 		},
 	}
@@ -77,6 +80,7 @@ cleanly; 2 bad flags or configuration.`,
 
 type managerOptions struct {
 	config, pki, apiListen, tlsCert, tlsKey, clientCA, allow, operators, db, observe, profile, logLevel string
+	keyLog                                                                                              string
 	listen                                                                                              []string
 	requireSig                                                                                          bool
 }
@@ -155,6 +159,14 @@ func (o *managerOptions) run(ctx context.Context, env *Env, args []string) error
 	}
 	defer st.Close()
 	cfg.Store, cfg.Logger = st, log
+	if o.keyLog != "" {
+		kl, err := openKeyLog(o.keyLog, env.Stderr)
+		if err != nil {
+			return err
+		}
+		defer kl.Close()
+		cfg.KeyLog = kl
+	}
 	srv, err := manager.New(cfg)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/idmefcheck/idmefcheck"
+	"github.com/idmefcheck/idmefcheck/conformance/eventlog"
 	"github.com/idmefcheck/idmefcheck/conformance/harness"
 	"github.com/idmefcheck/idmefcheck/conformance/ics"
 	"github.com/idmefcheck/idmefcheck/conformance/managerrole"
@@ -52,6 +54,13 @@ or comma-separated. --parallel runs that many independent checks at once (checks
 restart the target always run alone); --timeout caps every check's own timeout. The harness
 never retries a check.
 
+Every run also writes DIR/events.ndjson, the structured event log (docs/harness.md, schema
+schema/events.schema.json): one JSON object per line for each check's start and verdict, each
+sanity probe, and each connection, TLS handshake, request and answer of the harness, with the
+check it belongs to, its direction and its size in bytes.
+
+` + keyLogText + `
+
 --expected-failures FILE lists checks known to fail, each with a reason, an issue link and an
 expiry date (docs/exit-codes.md): a listed failure does not fail the run until it expires;
 a listed check that passes does.
@@ -82,6 +91,7 @@ file lists passed.`,
 			fs.IntVar(&o.parallel, "parallel", 4, "independent checks run at once")
 			fs.DurationVar(&o.timeout, "timeout", 0, "cap on every check's timeout (0: each check's own)")
 			fs.StringVar(&o.logLevel, "log-level", "warn", "harness log level on standard error: debug, info, warn or error")
+			fs.StringVar(&o.keyLog, "keylog", "", keyLogHelp)
 			// --lab runs the suite against a manager started in-process (lab.go): for demos
 			// and tests only, hidden because it judges idmefcheck's own managers, never a
 			// vendor's, and its variants change as checks are added.
@@ -101,6 +111,7 @@ type runOptions struct {
 	role, ics, ca, cert, key, serverName, observeFile string
 	targets, options, versions, only, skip            []string
 	out, expected, logLevel, signKey, lab             string
+	keyLog                                            string
 	formats                                           []string
 	strict                                            bool
 	parallel                                          int
@@ -238,10 +249,27 @@ func (o *runOptions) run(ctx context.Context, env *Env) error {
 	if labEnv != nil {
 		cfg.Env = labEnv
 	}
+	events, err := os.Create(filepath.Join(o.out, "events.ndjson"))
+	if err != nil {
+		return harnessError(fmt.Errorf("the event log: %w", err))
+	}
+	defer events.Close()
+	cfg.Events = eventlog.New(events)
+	if o.keyLog != "" {
+		kl, err := openKeyLog(o.keyLog, env.Stderr)
+		if err != nil {
+			return harnessError(err)
+		}
+		defer kl.Close()
+		cfg.KeyLog = kl
+	}
 	r, err := suite.Run(ctx, cfg)
 	progress.wait()
 	if err != nil {
 		return harnessError(err)
+	}
+	if err := errors.Join(cfg.Events.Err(), events.Close()); err != nil {
+		return harnessError(fmt.Errorf("writing the event log %s: %w", events.Name(), err))
 	}
 	exp.Apply(r, time.Now())
 	r.Summarize(cat)
