@@ -144,7 +144,7 @@ func (p *pusher) deliver(ctx context.Context, items []*item, probe bool) {
 	}
 	switch {
 	case o.delivered:
-		p.g.success()
+		p.g.success(started)
 		for _, it := range items {
 			p.a.cfg.Spool.Ack(it.e.Seq)
 		}
@@ -440,10 +440,15 @@ func (g *gate) closed() bool {
 	return g.failures > 0
 }
 
-// success opens the gate.
-func (g *gate) success() {
+// success opens the gate, unless the request started before the gate last closed: a
+// failure seen since (a 429 or 503 with Retry-After above all) is newer news of the manager
+// than this answer, and the wait it asked for stands (RFC 9110 section 10.2.3).
+func (g *gate) success(started time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.failures != 0 && started.Before(g.since) {
+		return
+	}
 	if g.failures != 0 || g.probing {
 		g.failures, g.probing = 0, false
 		g.signalLocked()
