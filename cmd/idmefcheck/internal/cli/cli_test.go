@@ -238,5 +238,6 @@ var _ = Describe("the generated documents", func() {
 		Entry(nil, "cli.md", "help", "--format", "markdown"),
 		Entry(nil, "requirements.md", "catalog", "--format", "markdown"),
 		Entry(nil, "rules.md", "rules", "--format", "markdown"),
+		Entry(nil, "checks.md", "checks", "list", "--format", "markdown"),
 	)
 })
