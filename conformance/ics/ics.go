@@ -43,6 +43,7 @@ type Statement struct {
 	Identities     Identities     `yaml:"identities,omitempty" json:"identities,omitzero"`
 	Signing        *Signing       `yaml:"signing,omitempty" json:"signing,omitempty"`
 	Observe        Observe        `yaml:"observe,omitempty" json:"observe,omitzero"`
+	Audit          *Audit         `yaml:"audit,omitempty" json:"audit,omitempty"`
 	Restart        *Restart       `yaml:"restart,omitempty" json:"restart,omitempty"`
 	Trigger        *Trigger       `yaml:"trigger,omitempty" json:"trigger,omitempty"`
 
@@ -123,6 +124,28 @@ type Observe struct {
 	APIKey  string   `yaml:"api_key,omitempty" json:"api_key,omitempty"`
 	Settle  Duration `yaml:"settle,omitempty" json:"settle,omitempty"`
 }
+
+// Audit is where the harness reads a manager's operator audit records (option query-api):
+// one JSON object per line, in a file the manager appends to or printed by a command. Lines
+// that are not JSON objects, or lack the members named here, are not audit records and are
+// skipped, so that the file can be the manager's whole structured log.
+type Audit struct {
+	Kind    string   `yaml:"kind" json:"kind"`
+	File    string   `yaml:"file,omitempty" json:"file,omitempty"`
+	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
+	// Operator, Path and Status name the members that hold who asked (the identity or the
+	// certificate's SHA-256 fingerprint), the request's path, and the status answered
+	// (default operator, path and status).
+	Operator string `yaml:"operator,omitempty" json:"operator,omitempty"`
+	Path     string `yaml:"path,omitempty" json:"path,omitempty"`
+	Status   string `yaml:"status,omitempty" json:"status,omitempty"`
+}
+
+// Audit channel kinds.
+const (
+	AuditFile    = "file"
+	AuditCommand = "command"
+)
 
 // Restart configures the restart command.
 type Restart struct {
@@ -231,9 +254,15 @@ func (s *Statement) Check() error {
 		if s.Trigger != nil {
 			errs = append(errs, ruleError("/trigger", "trigger", "only an analyzer statement has a trigger"))
 		}
+		if s.Audit != nil && !s.Claims("query-api") {
+			errs = append(errs, ruleError("/audit", "audit", "the audit records are the operator API's: audit needs option query-api"))
+		}
 	case "analyzer":
 		if s.Observe.Kind != "" && s.Observe.Kind != ObserveNone {
 			errs = append(errs, ruleError("/observe/kind", "observe", "the harness sees an analyzer's alerts itself; observe is for managers"))
+		}
+		if s.Audit != nil {
+			errs = append(errs, ruleError("/audit", "audit", "audit records are a manager's; an analyzer statement has none"))
 		}
 	}
 	if s.Claims("signatures") && s.Signing == nil {
@@ -318,6 +347,9 @@ func (s *Statement) resolve(dir string) {
 	abs(&s.Observe.File)
 	abs(&s.Observe.APICert)
 	abs(&s.Observe.APIKey)
+	if s.Audit != nil {
+		abs(&s.Audit.File)
+	}
 }
 
 // jsonCompatible turns what YAML decoding produced into what the schema validator expects

@@ -218,6 +218,13 @@ observe:
   # api_key: {{q .APIKey}}
   # settle: 2s                                   # how long until an acknowledged alert is observable
 
+# Where the operator API's audit records are (option query-api): JSON lines in a file or
+# printed by a command; without it the audit check is inconclusive.
+# audit:
+#   kind: file
+#   file: /var/log/manager/manager.log          # the manager's JSON log will do
+#   # operator: operator, path: path, status: status   # the members, if named otherwise
+
 # A command that restarts the manager (it may kill it hard): enables the durability checks.
 # restart:
 #   command: [systemctl, restart, example-manager]

@@ -31,7 +31,7 @@ type Variant struct {
 // Managers returns the known-bad managers, sorted by name.
 func Managers() []Variant {
 	vs := slices.Concat(authManagers(), confManagers(), integManagers(), nonrepManagers(), dosManagers(), dupManagers(),
-		relManagers(), timeManagers(), extManagers(), i18nManagers(), filtManagers(), addrManagers(), httpManagers())
+		relManagers(), timeManagers(), extManagers(), i18nManagers(), filtManagers(), addrManagers(), httpManagers(), secopsManagers())
 	for i := range vs {
 		vs[i].Role = "manager"
 	}

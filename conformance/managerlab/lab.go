@@ -1,6 +1,7 @@
 // Package managerlab runs a reference manager in-process on loopback, with a fresh test PKI,
-// an observation file, the operator API, signatures and an in-process restart, and writes the
-// implementation statement that describes it. It is what the harness's own tests, the
+// an observation file, the operator API and its audit trail (the manager's JSON log, in
+// manager.log), signatures and an in-process restart, and writes the implementation
+// statement that describes it. It is what the harness's own tests, the
 // known-bad variants and the demo run the manager-role suite against.
 package managerlab
 
@@ -81,6 +82,9 @@ type Lab struct {
 	store *store.SQLite
 	fake  *fakeServer
 	recMu sync.Mutex
+	// logFile receives the manager's JSON log, operator audit records included: the
+	// statement's audit channel.
+	logFile *os.File
 }
 
 // Start makes a PKI in o.Dir, starts the manager on 127.0.0.1 and [::1] (ports chosen by
@@ -97,13 +101,20 @@ func Start(set *schema.Set, o Options) (*Lab, error) {
 		return nil, err
 	}
 	l := &Lab{Dir: o.Dir, opts: o, set: set}
+	logFile, err := os.OpenFile(filepath.Join(o.Dir, "manager.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("managerlab: %w", err)
+	}
+	l.logFile = logFile
 	cfg, err := l.config()
 	if err != nil {
+		logFile.Close()
 		return nil, err
 	}
 	l.cfg = cfg
 	lns, api, err := listen([]string{"127.0.0.1:0", "[::1]:0"}, "127.0.0.1:0")
 	if err != nil {
+		logFile.Close()
 		return nil, err
 	}
 	for _, ln := range lns {
@@ -111,6 +122,7 @@ func Start(set *schema.Set, o Options) (*Lab, error) {
 	}
 	l.api = api.Addr().String()
 	if err := l.start(lns, api); err != nil {
+		logFile.Close()
 		return nil, err
 	}
 	if err := l.writeStatement(); err != nil {
@@ -188,7 +200,7 @@ func (l *Lab) config() (manager.Config, error) {
 		Limits:          limits,
 		SignatureWindow: l.opts.SignatureWindow,
 		ObserveFile:     filepath.Join(dir, "observed.ndjson"),
-		Logger:          l.opts.Logger,
+		Logger:          slog.New(slog.NewMultiHandler(slog.NewJSONHandler(l.logFile, nil), l.opts.Logger.Handler())),
 		Faults:          l.opts.Faults,
 	}, nil
 }
@@ -250,8 +262,12 @@ func (l *Lab) stop(ctx context.Context) error {
 func (l *Lab) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return l.stop(ctx)
+	err := l.stop(ctx)
+	return errors.Join(err, l.logFile.Close())
 }
+
+// LogFile is the file the manager writes its JSON log to, operator audit records included.
+func (l *Lab) LogFile() string { return l.logFile.Name() }
 
 // Addrs are the ingest listeners' addresses (IPv4 first); APIAddr the operator API's.
 func (l *Lab) Addrs() []string { return l.addrs }
@@ -303,6 +319,9 @@ func (l *Lab) writeStatement() error {
 		// still observed in the file, which shows the bytes received.
 		st.Observe.API = "https://" + l.api + "/"
 		st.Observe.APICert, st.Observe.APIKey = f(pki.CertFile("harness")), f(pki.KeyFile("harness"))
+		// The manager's JSON log holds the operator API's audit records (docs/manager.md,
+		// "Audit"): its members are the statement's defaults.
+		st.Audit = &ics.Audit{Kind: ics.AuditFile, File: l.logFile.Name()}
 	}
 	if l.opts.Statement != nil {
 		l.opts.Statement(&st)

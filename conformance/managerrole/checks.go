@@ -17,7 +17,7 @@ import (
 // Checks returns every manager-role check.
 func Checks() []harness.Check {
 	return slices.Concat(authChecks(), confChecks(), integChecks(), nonrepChecks(), dosChecks(), dupChecks(),
-		relChecks(), timeChecks(), extChecks(), i18nChecks(), filtChecks(), addrChecks(), httpChecks())
+		relChecks(), timeChecks(), extChecks(), i18nChecks(), filtChecks(), addrChecks(), httpChecks(), secopsChecks())
 }
 
 // runFunc is a check's body with the environment typed.

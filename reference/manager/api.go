@@ -65,6 +65,9 @@ func (s *Server) apiHandler() http.Handler {
 		mux.ServeHTTP(rec, r)
 		s.metrics.count("operator_requests")
 		// The audit record of every operator request (docs/manager.md, "Audit").
+		if s.cfg.Faults.AuditOnlySuccess && rec.status >= 400 {
+			return
+		}
 		s.log.Info("operator request", "audit", true, "operator", peer.Identity, "operator_sha256", peer.Fingerprint,
 			"remote", r.RemoteAddr, "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)

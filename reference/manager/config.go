@@ -178,6 +178,20 @@ type Faults struct {
 	// EvidenceWithoutSignature serves an alert's evidence without the request signature it
 	// was accepted with, as a manager that never kept it (R4766-6.6).
 	EvidenceWithoutSignature bool
+	// VerboseErrors adds a debugging dump to every 4xx and 5xx of the ingest listeners (the
+	// request's headers and the stack traces of every goroutine), so that a small bad
+	// request draws a large answer (SECOPS-6-3).
+	VerboseErrors bool
+	// TerseErrors answers ingest errors with the status and reason only: no sentence and no
+	// findings, so that the refusal of an unknown Version does not say which versions are
+	// supported (SECOPS-6-7).
+	TerseErrors bool
+	// OpenOperatorAPI lets any peer the client CAs vouch for, analyzers included, use the
+	// operator API, instead of the operators' allow-list (SECOPS-8-1, SECOPS-8-2).
+	OpenOperatorAPI bool
+	// AuditOnlySuccess writes the operator audit record only for requests answered 2xx or
+	// 3xx: refused operator requests leave no trace (SECOPS-8-3).
+	AuditOnlySuccess bool
 }
 
 func (c *Config) check() error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net/http"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -117,7 +118,77 @@ var _ = Describe("Faults", func() {
 		Expect(ev).NotTo(ContainSubstring(`"signature"`))
 	})
 
+	// manyFaults is a small valid-looking alert with a hundred bad Source entries: a hundred
+	// findings for about 1 KB of message.
+	manyFaults := func() []byte {
+		return bytes.Replace(alert(newID()), []byte(`"Source":[`), []byte(`"Source":[`+strings.Repeat(`{"IP":"x"},`, 100)), 1)
+	}
+
+	It("VerboseErrors answers a small bad request many times its size", Label("SECOPS-6-3"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.VerboseErrors = true })
+		res, body := do(client(world.analyzer, true), http.MethodDelete, m.url("/"), "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusMethodNotAllowed))
+		Expect(len(body)).To(BeNumerically(">", 8<<10), "a DELETE of a few hundred bytes")
+		Expect(body).To(ContainSubstring("goroutine "))
+	})
+
+	It("TerseErrors refuses an unknown Version without naming the supported versions", Label("SECOPS-6-7"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.TerseErrors = true })
+		a := send(m, bytes.Replace(alert(newID()), []byte(`"2.D.V08"`), []byte(`"2.D.V99"`), 1))
+		Expect(a.Status).To(Equal(http.StatusBadRequest))
+		Expect(a.Problem.Reason).To(Equal("invalid"))
+		Expect(a.Problem.Findings).To(BeEmpty())
+		Expect(a.Body).NotTo(ContainSubstring("2.D.V08"))
+	})
+
+	It("OpenOperatorAPI serves the operator API to an analyzer's identity", Label("SECOPS-8-1", "SECOPS-8-2"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.OpenOperatorAPI = true })
+		id := newID()
+		send(m, alert(id))
+		res, body := do(client(world.analyzer, false), http.MethodGet, "https://"+m.srv.APIAddr().String()+"/v1/alerts/"+id, "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusOK))
+		Expect(body).To(ContainSubstring(id))
+	})
+
+	It("AuditOnlySuccess leaves no audit record of a refused operator request", Label("SECOPS-8-3"), func() {
+		m := startManager(func(c *manager.Config) { c.Faults.AuditOnlySuccess = true })
+		api(m, "/v1/stats?group_by=Priority")
+		res, _ := do(client(world.harness, false), http.MethodGet, "https://"+m.srv.APIAddr().String()+"/v1/alerts/"+newID(), "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusNotFound))
+		Expect(m.logs.String()).To(ContainSubstring(`"path":"/v1/stats"`))
+		Expect(m.logs.String()).NotTo(ContainSubstring(`"status":404`))
+	})
+
 	It("are off in the zero value: the same requests are refused", func() {
+		m := startManager(nil)
+		res, body := do(client(world.analyzer, true), http.MethodDelete, m.url("/"), "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusMethodNotAllowed))
+		Expect(len(body)).To(BeNumerically("<", 1<<10))
+		a := send(m, bytes.Replace(alert(newID()), []byte(`"2.D.V08"`), []byte(`"2.D.V99"`), 1))
+		Expect(a.Status).To(Equal(http.StatusBadRequest))
+		Expect(a.Body).To(ContainSubstring("2.D.V04, 2.D.V05, 2.D.V06, 2.D.V07, 2.D.V08"))
+		refused, err := client(world.analyzer, true).Get("https://" + m.srv.APIAddr().String() + "/v1/alerts")
+		if err == nil {
+			refused.Body.Close()
+		}
+		Expect(err).To(HaveOccurred(), "the analyzer is refused on the operator API")
+		res, _ = do(client(world.harness, false), http.MethodGet, "https://"+m.srv.APIAddr().String()+"/v1/alerts/"+newID(), "", nil)
+		Expect(res.StatusCode).To(Equal(http.StatusNotFound))
+		Expect(m.logs.String()).To(MatchRegexp(`"audit":true,[^\n]*"status":404`))
+	})
+
+	It("are off in the zero value: the findings of an error answer are bounded by the message's size", Label("SECOPS-6-3"), func() {
+		m := startManager(nil)
+		msg := manyFaults()
+		a := send(m, msg)
+		Expect(a.Status).To(Equal(http.StatusBadRequest))
+		Expect(len(a.Body)).To(BeNumerically("<=", max(2<<10, len(msg))+1<<10))
+		Expect(a.Problem.Findings).NotTo(BeEmpty())
+		Expect(a.Problem.Omitted).To(BeNumerically(">", 0))
+		Expect(len(a.Problem.Findings) + a.Problem.Omitted).To(BeNumerically(">=", 100))
+	})
+
+	It("are off in the zero value: a signature from an unknown key is refused", func() {
 		m := startManager(nil)
 		s := sender(m, false, manager.SenderOptions{})
 		s.Signer = &httpsig.Signer{KeyID: "nobody", Private: world.managerKey.Private}

@@ -26,6 +26,9 @@ type Problem struct {
 	Reason       string              `json:"reason"` // a stable word for programs: invalid, conflict, ...
 	Alternatives []string            `json:"alternatives,omitempty"`
 	Findings     []validator.Finding `json:"findings,omitempty"`
+	// Omitted counts the findings left out of Findings to keep the answer small
+	// (boundFindings).
+	Omitted int `json:"findings_omitted,omitempty"`
 }
 
 // exchange is one request being answered.
@@ -255,8 +258,32 @@ func (x *exchange) ok() {
 
 func (x *exchange) fail(status int, reason, msg string, findings []validator.Finding) {
 	x.outcome = reason
-	body, _ := json.Marshal(Problem{Error: msg, Reason: reason, Findings: findings})
+	p := Problem{Error: msg, Reason: reason}
+	p.Findings, p.Omitted = boundFindings(findings, max(minFindingsBudget, int(x.r.ContentLength)))
+	if x.s.cfg.Faults.TerseErrors {
+		p.Error, p.Findings, p.Omitted = "", nil, 0
+	}
+	body, _ := json.Marshal(p)
 	x.finish(status, append(body, '\n'))
+}
+
+// minFindingsBudget is the least room findings get in an error answer, in bytes of JSON.
+const minFindingsBudget = 2 << 10
+
+// boundFindings keeps the first finding, then the following ones while their JSON fits in
+// budget bytes, and counts the rest: a small message with many faults must not draw an
+// answer many times its size (the answer would amplify the request, SECOPS-6-3). The budget
+// is the request's length, or minFindingsBudget when that is less.
+func boundFindings(fs []validator.Finding, budget int) (kept []validator.Finding, omitted int) {
+	used := 0
+	for i, f := range fs {
+		b, _ := json.Marshal(f)
+		if i > 0 && used+len(b)+1 > budget {
+			return fs[:i], len(fs) - i
+		}
+		used += len(b) + 1
+	}
+	return fs, 0
 }
 
 // failAlt answers a media-type failure with the alternatives, as the draft's Appendix B does.
@@ -268,6 +295,9 @@ func (x *exchange) failAlt(status int, reason, msg string) {
 
 func (x *exchange) finish(status int, body []byte) {
 	h := x.w.Header()
+	if x.s.cfg.Faults.VerboseErrors && status >= 400 {
+		body = verboseError(body, x.r)
+	}
 	if len(body) > 0 {
 		h.Set("Content-Type", MediaType)
 		h.Set("Content-Length", strconv.Itoa(len(body)))

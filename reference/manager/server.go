@@ -92,7 +92,11 @@ func (s *Server) Start(ingest []net.Listener, api net.Listener) error {
 		s.serve(ln, ingestTLS, s.ingestHandler(), "ingest")
 	}
 	if api != nil {
-		apiTLS := transport.ServerConfig(s.cfg.Certificate, transport.Policy{Roots: s.cfg.ClientCAs, Allow: s.cfg.Operators}, transport.ServerOptions{})
+		operators := s.cfg.Operators
+		if s.cfg.Faults.OpenOperatorAPI {
+			operators = nil // any peer the CAs vouch for
+		}
+		apiTLS := transport.ServerConfig(s.cfg.Certificate, transport.Policy{Roots: s.cfg.ClientCAs, Allow: operators}, transport.ServerOptions{})
 		apiTLS.KeyLogWriter = s.cfg.KeyLog
 		s.serve(api, apiTLS, s.apiHandler(), "api")
 		s.mu.Lock()
