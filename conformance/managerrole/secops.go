@@ -76,7 +76,7 @@ func secopsChecks() []harness.Check {
 			ID: "MGR-OPS-001", Title: "The operator API refuses an analyzer's identity and serves it no stored alert",
 			Requirements: []string{"SECOPS-8-1", "SECOPS-8-2"}, Level: "SHOULD", Category: "authentication",
 			Needs: []string{"query-api"},
-			Doc:   "Delivers an alert as the analyzer (connect.cert), then presents that same analyzer identity to the operator API (observe.api) and asks for the alert three ways: listed by a text filter, by ID, and its evidence. Each request must be refused, by a TLS alert or a closed connection during the handshake or by a 4xx, and no answer may carry the alert's ID: an analyzer's identity grants no access to operator data. Passing means all three were refused without the alert. Reason codes: served-to-analyzer, operator-data-leaked, wrong-status, no-answer, no-operator-api.",
+			Doc:   "Delivers an alert as the analyzer (connect.cert), then presents that same analyzer identity to the operator API (observe.api) and asks for the alert three ways: listed by a text filter, by ID, and its evidence. Each request must be refused, by a TLS alert or a closed connection during the handshake or by a 4xx, and no answer may carry the alert's content (a canary in its Description that no request carries): an analyzer's identity grants no access to operator data. Passing means all three were refused without the alert. Reason codes: served-to-analyzer, operator-data-leaked, wrong-status, no-answer, no-operator-api.",
 		}, runOperatorRefusesAnalyzer),
 		check(harness.Check{
 			ID: "MGR-OPS-002", Title: "Every operator query, refused ones included, leaves an audit record naming the operator, the path and the status",
@@ -268,7 +268,10 @@ func runOperatorRefusesAnalyzer(ctx context.Context, t *harness.T, e *Env) harne
 	if o := needAPI(e); o != nil {
 		return *o
 	}
-	m, o := makeAlert(e, alerts.Spec{Description: "idmefcheck operator data, not for analyzers"})
+	// The canary is in the stored alert and in no request of the check: an answer carrying
+	// it carries stored data, not an echo of what was asked.
+	canary := "idmefcheck-operator-only-" + rand.Text()[:16]
+	m, o := makeAlert(e, alerts.Spec{Description: "idmefcheck operator data, not for analyzers", Canary: canary})
 	if o != nil {
 		return *o
 	}
@@ -299,7 +302,7 @@ func runOperatorRefusesAnalyzer(ctx context.Context, t *harness.T, e *Env) harne
 		x.Record(t, "as the analyzer: "+q.label)
 		line := q.label + ": " + x.Outcome()
 		lines = append(lines, line)
-		if bytes.Contains(bytes.ToLower(x.Body), []byte(strings.ToLower(m.ID))) {
+		if bytes.Contains(x.Body, []byte(canary)) {
 			leaked = append(leaked, line)
 		}
 		switch x.Refusal() {
@@ -316,7 +319,7 @@ func runOperatorRefusesAnalyzer(ctx context.Context, t *harness.T, e *Env) harne
 			return harness.Errorf(reasonHarness, "%s: the request failed on the harness's side: %v", q.label, x.Err)
 		}
 	}
-	t.Expect("each refused (TLS alert, closed connection or 4xx), the alert in no answer", strings.Join(lines, "\n"))
+	t.Expect("each refused (TLS alert, closed connection or 4xx), the alert's canary "+canary+" in no answer", strings.Join(lines, "\n"))
 	switch {
 	case len(leaked) > 0:
 		return harness.Failf(reasonLeaked, "the operator API gave the stored alert %s to an analyzer's identity: %s", m.ID, strings.Join(leaked, " | "))
