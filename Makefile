@@ -7,7 +7,7 @@ OUT      := out
 FUZZTIME ?= 30s
 BENCHTIME ?= 2s
 
-.PHONY: all build test demo demo-manager demo-conformance demo-analyzer-conformance demo-compare demo-analyzer bench bench-validator bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
+.PHONY: all build test demo demo-manager demo-conformance demo-analyzer-conformance demo-designs demo-compare demo-analyzer bench bench-validator bench-manager bench-analyzer fuzz lint docs generate crosscheck clean
 
 all: build
 
@@ -32,6 +32,18 @@ demo: build
 	@$(MAKE) --no-print-directory demo-manager
 	@$(MAKE) --no-print-directory demo-conformance
 	@$(MAKE) --no-print-directory demo-analyzer-conformance
+	@$(MAKE) --no-print-directory demo-designs
+
+# The four designs side by side (docs/designs.md): what no IDMEFv2 revision meets, and where
+# the full matrix is (HTML, Markdown, JSON).
+demo-designs: build
+	@echo
+	@echo "== designs compared: IDMEFv2 2.D.V06, 2.D.V07, 2.D.V08 (transport 05) and the reference profile"
+	@mkdir -p $(OUT)/designs
+	@$(BIN) designs compare idmefv2-v06 idmefv2-v07 idmefv2-v08 | sed -n '/^met by none/,/^$$/p'
+	@$(BIN) designs compare | sed -n '/^met only by/p; /^schema /p'
+	@for f in html md json; do $(BIN) designs compare -o $(OUT)/designs/matrix.$$f; done
+	@echo "matrix: $(OUT)/designs/matrix.html (also .md, .json); schema differences alone: $(BIN) designs diff 2.D.V06 2.D.V08"
 
 # The reference manager end to end (docs/manager.md): a fresh test PKI, a manager on an
 # embedded SQLite store listening on loopback (IPv4 and IPv6, ports chosen by the system),

@@ -323,7 +323,7 @@ func bounds(f *schema.Field) string {
 
 type match struct {
 	from, to, match string
-	cost          int
+	cost            int
 }
 
 // pair matches removed keywords with added ones that look like renames, cheapest first, each

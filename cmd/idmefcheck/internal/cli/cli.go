@@ -80,6 +80,7 @@ func Commands() []*Command {
 		vectorsCommand(),
 		rulesCommand(),
 		catalogCommand(),
+		designsCommand(),
 		runCommand(),
 		reportCommand(),
 		checksCommand(),
