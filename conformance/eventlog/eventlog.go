@@ -124,6 +124,11 @@ type Log struct {
 	err   error
 	conns atomic.Int64
 	now   func() time.Time
+	// open holds the tracked connections not closed yet, so that a run can close them before
+	// its last event: an HTTP transport closes a connection it is done with in a goroutine
+	// of its own, which may come after the run ends.
+	openMu sync.Mutex
+	open   map[*Conn]struct{}
 }
 
 // New returns a log writing to w. The caller closes w after the last event.
@@ -203,6 +208,14 @@ type Conn struct {
 // same, counting, so that callers need no test.
 func (l *Log) Track(ctx context.Context, c net.Conn, dir string) *Conn {
 	tc := &Conn{Conn: c, log: l, ctx: context.WithoutCancel(ctx), id: l.NextConn(), dir: dir, opened: time.Now()}
+	if l != nil {
+		l.openMu.Lock()
+		if l.open == nil {
+			l.open = map[*Conn]struct{}{}
+		}
+		l.open[tc] = struct{}{}
+		l.openMu.Unlock()
+	}
 	l.Emit(tc.ctx, Event{Event: Connect, Direction: dir, Conn: tc.id, Local: c.LocalAddr().String(), Remote: c.RemoteAddr().String()})
 	return tc
 }
@@ -226,9 +239,33 @@ func (c *Conn) Write(p []byte) (int, error) {
 func (c *Conn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() {
+		if c.log != nil {
+			c.log.openMu.Lock()
+			delete(c.log.open, c)
+			c.log.openMu.Unlock()
+		}
 		el := time.Since(c.opened).Milliseconds()
 		c.log.Emit(c.ctx, Event{Event: Close, Direction: c.dir, Conn: c.id, Local: c.LocalAddr().String(), Remote: c.RemoteAddr().String(),
 			Wire: &Wire{Out: c.out.Load(), In: c.in.Load()}, ElapsedMS: &el})
 	})
 	return err
+}
+
+// CloseOpen closes every tracked connection still open, each writing its Close event, and
+// returns how many there were. A run calls it after its last check, before its last event,
+// so that every Connect in the log has its Close.
+func (l *Log) CloseOpen() int {
+	if l == nil {
+		return 0
+	}
+	l.openMu.Lock()
+	open := make([]*Conn, 0, len(l.open))
+	for c := range l.open {
+		open = append(open, c)
+	}
+	l.openMu.Unlock()
+	for _, c := range open {
+		_ = c.Close()
+	}
+	return len(open)
 }

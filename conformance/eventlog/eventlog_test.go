@@ -135,4 +135,33 @@ var _ = Describe("Conn", func() {
 		Expect(evs[1].Check).To(Equal("MGR-DOS-001"))
 		Expect(*evs[1].Wire).To(Equal(eventlog.Wire{Out: 5, In: 3}))
 	})
+
+	It("closes the connections still open when asked, each once, and forgets those closed", func() {
+		var buf bytes.Buffer
+		l := eventlog.New(&buf)
+		var peers []net.Conn
+		var conns []*eventlog.Conn
+		for range 3 {
+			a, b := net.Pipe()
+			peers = append(peers, b)
+			conns = append(conns, l.Track(context.Background(), a, eventlog.In))
+		}
+		DeferCleanup(func() {
+			for _, p := range peers {
+				_ = p.Close()
+			}
+		})
+		Expect(conns[1].Close()).To(Succeed())
+		Expect(l.CloseOpen()).To(Equal(2))
+		Expect(l.CloseOpen()).To(Equal(0))
+		closes := map[int64]int{}
+		for _, e := range decode(&buf) {
+			if e.Event == eventlog.Close {
+				closes[e.Conn]++
+			}
+		}
+		Expect(closes).To(Equal(map[int64]int{conns[0].ID(): 1, conns[1].ID(): 1, conns[2].ID(): 1}))
+		_, err := conns[0].Write([]byte("x"))
+		Expect(err).To(HaveOccurred(), "the connection itself is closed")
+	})
 })

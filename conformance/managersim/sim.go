@@ -197,7 +197,7 @@ func Start(cfg Config, lns []net.Listener) (*Server, error) {
 func (s *Server) serve(lns []net.Listener) {
 	base := &tls.Config{MinVersion: tls.VersionTLS13, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: s.cfg.ClientCAs,
 		NextProtos: []string{"h2", "http/1.1"}}
-	tlsCfg := &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+	getConfig := func(h *tls.ClientHelloInfo) (*tls.Config, error) {
 		s.mu.Lock()
 		b := s.b
 		s.hellos = append(s.hellos, Hello{At: time.Now(), Remote: h.Conn.RemoteAddr().String(), ServerName: h.ServerName,
@@ -226,8 +226,11 @@ func (s *Server) serve(lns []net.Listener) {
 			c.MinVersion, c.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
 		}
 		return c, nil
-	}}
+	}
 	for _, ln := range lns {
+		// Each server gets its own tls.Config: net/http writes NextProtos into it when serving starts, so a shared one
+		// is a data race between listeners (found by -race in CI).
+		tlsCfg := &tls.Config{GetConfigForClient: getConfig}
 		p := new(http.Protocols)
 		p.SetHTTP1(true)
 		p.SetHTTP2(true)

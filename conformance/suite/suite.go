@@ -147,6 +147,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	r.Summarize(cfg.Catalog)
 	// The verdicts only: the expected-failures file, applied later, may still excuse some.
 	t := r.Totals
+	cfg.Events.CloseOpen()
 	cfg.Events.Emit(ctx, eventlog.Event{Event: eventlog.RunEnd, Role: st.Role, Message: fmt.Sprintf("%d checks: %d pass, %d fail, %d inconclusive, %d not applicable, %d error",
 		t.Checks, t.Counts[report.Pass], t.Counts[report.Fail], t.Counts[report.Inconclusive], t.Counts[report.NotApplicable], t.Counts[report.Error])})
 	return r, nil

@@ -6,7 +6,9 @@ import "time"
 type Gate = gate
 
 // NewGate returns a gate with the given backoff bounds, open.
-func NewGate(min, max time.Duration) *Gate { return &gate{min: min, max: max, changed: make(chan struct{})} }
+func NewGate(min, max time.Duration) *Gate {
+	return &gate{min: min, max: max, changed: make(chan struct{})}
+}
 
 // Fail records a failure of a request started at started, with the manager's Retry-After.
 func (g *gate) Fail(started time.Time, retryAfter time.Duration) time.Duration {
