@@ -182,6 +182,7 @@ var topics = []func() *file{
 	timeFile,
 	versionsFile,
 	addressesFile,
+	operationsFile,
 }
 
 // Files builds every vector file: file name (<topic>.json) to content, pretty-printed with
