@@ -291,7 +291,19 @@ func (s *Server) Set(b Behaviour) {
 func (s *Server) Requests() []*Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]*Request(nil), s.requests...)
+	return s.snapshot()
+}
+
+// snapshot copies the requests, s.mu held: a request's Answer is set once the handler has
+// answered, after it was recorded, so callers get copies rather than the records the
+// handlers still write to.
+func (s *Server) snapshot() []*Request {
+	out := make([]*Request, len(s.requests))
+	for i, r := range s.requests {
+		c := *r
+		out[i] = &c
+	}
+	return out
 }
 
 // Hellos returns the handshake attempts so far.
@@ -306,7 +318,7 @@ func (s *Server) Hellos() []Hello {
 func (s *Server) Wait(ctx context.Context, done func(reqs []*Request, hellos []Hello) bool) bool {
 	for {
 		s.mu.Lock()
-		reqs, hellos, ch := append([]*Request(nil), s.requests...), append([]Hello(nil), s.hellos...), s.changed
+		reqs, hellos, ch := s.snapshot(), append([]Hello(nil), s.hellos...), s.changed
 		s.mu.Unlock()
 		if done(reqs, hellos) {
 			return true
