@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Layout versions of the database file, kept in its header (PRAGMA user_version).
@@ -18,12 +19,20 @@ import (
 //   - 2: one row per alert: categories and addresses only in the alert's fields (JSON, read
 //     with json_each), each peer certificate once in peers, keyed by its SHA-256, and the
 //     dedup key's index led by id_key so that it also serves Get.
+//   - 3: create_time in microseconds since the Unix epoch, not nanoseconds: nanoseconds in an
+//     INTEGER reach only the years 1678 to 2262, and a CreateTime outside them (RFC 3339 allows
+//     0000 to 9999) wrapped around and fell outside every time range it belonged to.
+//     Microseconds reach about ±292,000 years.
 //
-// OpenSQLite creates layout 2, migrates a layout 1 file in place, and refuses any other.
+// OpenSQLite creates layout 3, migrates a layout 1 or 2 file in place, and refuses any other.
 const (
 	layoutFirst   = 1
-	layoutVersion = 2
+	layoutVersion = 3
 )
+
+// timeKey is the stored form of a CreateTime and of a time range's bounds: microseconds since
+// the Unix epoch, rounded down, so a range compares to the microsecond.
+func timeKey(t time.Time) int64 { return t.UnixMicro() }
 
 const schemaSQL = `
 CREATE TABLE alerts (
@@ -47,7 +56,7 @@ CREATE UNIQUE INDEX alerts_key ON alerts(id_key, analyzer, dup);
 CREATE INDEX alerts_create_time ON alerts(create_time);
 CREATE TABLE peers (sha256 TEXT PRIMARY KEY, certificate BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE pull_cursors (source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated INTEGER NOT NULL);
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 `
 
 // migrateSQL turns layout 1 into layout 2, after the evidence has been rewritten row by row.
@@ -88,12 +97,22 @@ func layout(db *sql.DB, path string) error {
 		}
 		return nil
 	case version == 0:
-		if err := migrate1(ctx, db); err != nil {
+		if err := inTx(ctx, db, func(tx *sql.Tx) error {
+			if err := migrate1Tx(ctx, tx); err != nil {
+				return err
+			}
+			return migrate2Tx(ctx, tx)
+		}); err != nil {
 			return fmt.Errorf("store: migrating %s from layout version %d to %d: %w", path, layoutFirst, layoutVersion, err)
 		}
 		return nil
+	case version == 2:
+		if err := inTx(ctx, db, func(tx *sql.Tx) error { return migrate2Tx(ctx, tx) }); err != nil {
+			return fmt.Errorf("store: migrating %s from layout version 2 to %d: %w", path, layoutVersion, err)
+		}
+		return nil
 	}
-	return fmt.Errorf("%w: %s has layout version %d; this build reads versions %d (migrated on open) and %d",
+	return fmt.Errorf("%w: %s has layout version %d; this build reads versions %d to %d (the older ones migrated on open)",
 		ErrLayout, path, version, layoutFirst, layoutVersion)
 }
 
@@ -109,11 +128,7 @@ func inTx(ctx context.Context, db *sql.DB, f func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// migrate1 moves layout 1's per-alert certificates into peers and finishes with migrateSQL.
-func migrate1(ctx context.Context, db *sql.DB) error {
-	return inTx(ctx, db, func(tx *sql.Tx) error { return migrate1Tx(ctx, tx) })
-}
-
+// migrate1Tx moves layout 1's per-alert certificates into peers and finishes with migrateSQL.
 func migrate1Tx(ctx context.Context, tx *sql.Tx) error {
 	stmts := []string{
 		`CREATE TABLE peers (sha256 TEXT PRIMARY KEY, certificate BLOB NOT NULL) WITHOUT ROWID`,
@@ -179,5 +194,48 @@ func migrate1Tx(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	_, err = tx.ExecContext(ctx, migrateSQL)
+	return err
+}
+
+// migrate2Tx recomputes every create_time from the alert's fields, in microseconds: layout 2's
+// nanoseconds cannot be trusted outside 1678 to 2262, where they wrapped around.
+func migrate2Tx(ctx context.Context, tx *sql.Tx) error {
+	type row struct {
+		seq int64
+		ct  any
+	}
+	var rows []row
+	rs, err := tx.QueryContext(ctx, `SELECT seq, fields FROM alerts`)
+	if err != nil {
+		return err
+	}
+	for rs.Next() {
+		var seq int64
+		var fields string
+		if err := rs.Scan(&seq, &fields); err != nil {
+			rs.Close()
+			return err
+		}
+		var f Fields
+		if err := json.Unmarshal([]byte(fields), &f); err != nil {
+			rs.Close()
+			return fmt.Errorf("alert %d: fields: %w", seq, err)
+		}
+		r := row{seq: seq}
+		if !f.CreateTime.IsZero() {
+			r.ct = timeKey(f.CreateTime)
+		}
+		rows = append(rows, r)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET create_time = ? WHERE seq = ?`, r.ct, r.seq); err != nil {
+			return fmt.Errorf("alert %d: %w", r.seq, err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `PRAGMA user_version = 3`)
 	return err
 }

@@ -343,7 +343,7 @@ func (w *txw) insert(rec *Record) (seq int64, inserted bool, err error) {
 	}
 	var ct any
 	if !f.CreateTime.IsZero() {
-		ct = f.CreateTime.UTC().UnixNano()
+		ct = timeKey(f.CreateTime)
 	}
 	dup := 0
 	if rec.AllowDuplicate {
@@ -466,10 +466,10 @@ func where(f Filter) (string, []any) {
 	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	if !f.From.IsZero() {
-		add(`a.create_time >= ?`, f.From.UTC().UnixNano())
+		add(`a.create_time >= ?`, timeKey(f.From))
 	}
 	if !f.To.IsZero() {
-		add(`a.create_time < ?`, f.To.UTC().UnixNano())
+		add(`a.create_time < ?`, timeKey(f.To))
 	}
 	if f.Category != "" {
 		// Categories and addresses are read from the fields (layout 2): these filters scan,

@@ -208,6 +208,26 @@ var _ = Describe("SQLite", func() {
 			paris := time.FixedZone("+01:00", 3600)
 			Expect(ids(store.Filter{From: time.Date(2026, 1, 14, 14, 0, 0, 0, paris), To: time.Date(2026, 1, 14, 15, 0, 0, 0, paris)})).To(Equal([]string{"a2"}))
 		})
+		It("filters CreateTimes of any four-digit year, beyond the nanosecond range of 1678 to 2262", func() {
+			for _, c := range []struct {
+				id string
+				ct time.Time
+			}{
+				{"far-future", time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)},
+				{"after-2262", time.Date(2300, 6, 1, 0, 0, 0, 0, time.UTC)},
+				{"before-1678", time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)},
+				{"year-zero", time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
+			} {
+				r := record("dns:a", c.id, fmt.Sprintf(`{"ID":%q}`, c.id))
+				r.Fields = store.Fields{CreateTime: c.ct}
+				_, err := s.Put(ctx, r)
+				Expect(err).NotTo(HaveOccurred())
+			}
+			Expect(ids(store.Filter{From: time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)})).To(Equal([]string{"far-future", "after-2262"}))
+			Expect(ids(store.Filter{From: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2301, 1, 1, 0, 0, 0, 0, time.UTC)})).To(Equal([]string{"after-2262"}))
+			Expect(ids(store.Filter{To: time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)})).To(Equal([]string{"before-1678", "year-zero"}))
+			Expect(ids(store.Filter{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})).To(Equal([]string{"a1", "a2", "a3"}))
+		})
 		It("filters by category, priority, analyzer name and ID, and addresses in any spelling", func() {
 			Expect(ids(store.Filter{Category: "Recon.Scanning"})).To(Equal([]string{"a1", "a2"}))
 			Expect(ids(store.Filter{Priority: "High", AnalyzerName: "ids1"})).To(Equal([]string{"a2"}))
@@ -299,7 +319,40 @@ var _ = Describe("SQLite layouts", func() {
 
 		var version int
 		Expect(raw().QueryRow(`PRAGMA user_version`).Scan(&version)).To(Succeed())
-		Expect(version).To(Equal(2))
+		Expect(version).To(Equal(3))
+	})
+
+	It("migrates a file of layout version 2 in place: CreateTimes recomputed, wrapped ones included", func() {
+		db := raw()
+		_, err := db.Exec(layout2SQL)
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range []struct {
+			id, ct string
+		}{{"in-range", "2026-01-14T12:00:00Z"}, {"wrapped", "2300-06-01T00:00:00Z"}} {
+			ct, err := time.Parse(time.RFC3339, c.ct)
+			Expect(err).NotTo(HaveOccurred())
+			body := []byte(`{"ID":"` + c.id + `"}`)
+			sum := sha256.Sum256(body)
+			_, err = db.Exec(`INSERT INTO alerts (analyzer, id_key, id, digest, received, create_time, fields, evidence, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				"dns:a", c.id, c.id, sum[:], int64(1), ct.UnixNano(), `{"create_time":"`+c.ct+`"}`, `{"mode":"push"}`, body)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Expect(db.Close()).To(Succeed())
+
+		s, err := store.OpenSQLite(path, store.SQLiteOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		found, err := s.Query(ctx, store.Filter{From: time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found).To(HaveLen(1))
+		Expect(found[0].ID).To(Equal("wrapped"))
+		found, err = s.Query(ctx, store.Filter{From: time.Date(2026, 1, 14, 12, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 14, 12, 0, 0, 1000, time.UTC)})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found).To(HaveLen(1))
+		Expect(found[0].ID).To(Equal("in-range"))
+		var version int
+		Expect(raw().QueryRow(`PRAGMA user_version`).Scan(&version)).To(Succeed())
+		Expect(version).To(Equal(3))
 	})
 
 	It("refuses a file of a layout it does not know, naming the file and the version", func() {
@@ -313,6 +366,18 @@ var _ = Describe("SQLite layouts", func() {
 		Expect(err).To(MatchError(And(ContainSubstring(path), ContainSubstring("layout version 7"))))
 	})
 })
+
+// layout2SQL is the schema of layout version 2, whose create_time was in nanoseconds.
+const layout2SQL = `
+CREATE TABLE alerts (seq INTEGER PRIMARY KEY, analyzer TEXT NOT NULL, id_key TEXT NOT NULL, id TEXT NOT NULL,
+	dup INTEGER NOT NULL DEFAULT 0, digest BLOB NOT NULL, received INTEGER NOT NULL, create_time INTEGER, priority TEXT,
+	analyzer_name TEXT, analyzer_id TEXT, fields TEXT NOT NULL, peer TEXT, evidence TEXT NOT NULL, raw BLOB NOT NULL);
+CREATE UNIQUE INDEX alerts_key ON alerts(id_key, analyzer, dup);
+CREATE INDEX alerts_create_time ON alerts(create_time);
+CREATE TABLE peers (sha256 TEXT PRIMARY KEY, certificate BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE pull_cursors (source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated INTEGER NOT NULL);
+PRAGMA user_version = 2;
+`
 
 // layout1SQL is the schema of layout version 1, as the first store wrote it.
 const layout1SQL = `
