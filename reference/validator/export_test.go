@@ -25,3 +25,6 @@ func (e failingEngine) schemaFindings(rev *schema.Revision, v any, report report
 		Message:          "valid against more than one schema",
 	})
 }
+
+// EditDistanceWithin is editDistanceWithin, for its specs.
+func EditDistanceWithin(a, b string, limit int) int { return editDistanceWithin(a, b, limit) }

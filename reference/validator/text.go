@@ -198,7 +198,7 @@ func nearest(s string, candidates []string) string {
 		if c == s || abs(utf8.RuneCountInString(c)-n) > limit {
 			continue // the lengths alone rule it out (edits are at least the difference)
 		}
-		d := editDistance(s, c)
+		d := editDistanceWithin(s, c, limit)
 		switch {
 		case d > limit:
 		case best == "" || d < bestD:
@@ -237,29 +237,83 @@ func abs(x int) int {
 	return x
 }
 
-// editDistance is the Levenshtein distance between a and b, ignoring case, in runes.
-func editDistance(a, b string) int {
+// editDistanceWithin is the Levenshtein distance between a and b, ignoring case, in runes,
+// when it is at most limit, and limit+1 when it is more. Did-you-mean searches run it over
+// every keyword of an enumeration for each value that is not one of them, so it stops as soon
+// as a row of the table exceeds the limit and, for ASCII, works on the bytes without
+// allocating: the search was three quarters of the cost of judging a message with a
+// misspelt keyword.
+func editDistanceWithin(a, b string, limit int) int {
+	if len(a) <= 200 && len(b) <= 200 && ascii(a) && ascii(b) {
+		var la, lb [200]byte
+		for i := 0; i < len(a); i++ {
+			la[i] = lowerByte(a[i])
+		}
+		for i := 0; i < len(b); i++ {
+			lb[i] = lowerByte(b[i])
+		}
+		return levenshtein(la[:len(a)], lb[:len(b)], limit)
+	}
 	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
 	if len(ra) > 200 || len(rb) > 200 {
-		return 1 << 20
+		return limit + 1
+	}
+	return levenshtein(ra, rb, limit)
+}
+
+// levenshtein computes only the band of the table within limit of its diagonal (Ukkonen):
+// a cell outside it is more than limit, and is kept as limit+1.
+func levenshtein[T byte | rune](a, b []T, limit int) int {
+	big := limit + 1
+	if len(a)-len(b) > limit || len(b)-len(a) > limit {
+		return big
 	}
 	var prevBuf, curBuf [201]int
-	prev, cur := prevBuf[:len(rb)+1], curBuf[:len(rb)+1]
+	prev, cur := prevBuf[:len(b)+1], curBuf[:len(b)+1]
 	for j := range prev {
-		prev[j] = j
+		prev[j] = min(j, big)
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-limit), min(len(b), i+limit)
+		cur[lo-1] = big
+		if lo == 1 {
+			cur[0] = min(i, big)
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, big)
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if hi < len(b) {
+			cur[hi+1] = big // the next row's band reaches one cell further
+		}
+		if rowMin >= big {
+			return big // every later row is at least this row's minimum
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // loc is where a value sits in a message: its path of member names and array indices. It
