@@ -63,6 +63,29 @@ func FuzzEngines(f *testing.F) {
 	})
 }
 
+// pick returns a fresh copy of one of mutationValues: a mutation may later descend into an
+// object it put in place and change it, which must change neither the shared table nor any
+// other place the same value was put (that made cycles, and runs that depend on earlier ones).
+func pick(n int) any { return deepCopy(mutationValues[n%len(mutationValues)]) }
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(x))
+		for k, e := range x {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = deepCopy(e)
+		}
+		return c
+	}
+	return v
+}
+
 // mutate applies the operations the bytes encode to a message, descending the model.
 func mutate(root any, alert *schema.Class, ops []byte) {
 	next := func() int {
@@ -103,17 +126,17 @@ func mutate(root any, alert *schema.Class, ops []byte) {
 		case 0:
 			delete(obj, f.Name)
 		case 1:
-			obj["ext-"+f.Name] = mutationValues[next()%len(mutationValues)]
+			obj["ext-"+f.Name] = pick(next())
 		case 2:
-			obj[[]string{"Type", "Vector", "ReportTime", "createTime", "Bogus", "EntitySector"}[next()%6]] = mutationValues[next()%len(mutationValues)]
+			obj[[]string{"Type", "Vector", "ReportTime", "createTime", "Bogus", "EntitySector"}[next()%6]] = pick(next())
 		case 3:
 			if f.List {
-				obj[f.Name] = []any{mutationValues[next()%len(mutationValues)], mutationValues[next()%len(mutationValues)]}
+				obj[f.Name] = []any{pick(next()), pick(next())}
 			} else {
-				obj[f.Name] = mutationValues[next()%len(mutationValues)]
+				obj[f.Name] = pick(next())
 			}
 		default:
-			v := mutationValues[next()%len(mutationValues)]
+			v := pick(next())
 			if f.List && next()%2 == 0 {
 				v = []any{v}
 			}
