@@ -1,12 +1,16 @@
 package report_test
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/onsi/gomega"
+
 	"github.com/idmefcheck/idmefcheck/report"
+	"github.com/idmefcheck/idmefcheck/schema"
 )
 
 // FuzzParseExpectations holds ParseExpectations to its contract on any bytes: it never
@@ -46,6 +50,48 @@ func FuzzParseExpectations(f *testing.F) {
 		x.Apply(r, time.Now())
 		if r.Run.ExpectedFailures != x.SHA256 {
 			t.Fatal("the file's hash is not recorded")
+		}
+	})
+}
+
+// FuzzParse holds Parse to its contract on any bytes: it never panics; every error names the
+// input; what it accepts marshals back into a report it accepts again, unchanged.
+func FuzzParse(f *testing.F) {
+	gomega.RegisterTestingT(f) // sample() asserts with Gomega
+	set, err := schema.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := report.Marshal(sample())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add([]byte(`{"format":"idmefcheck-report/9"}`))
+	f.Add([]byte(`{} {}`))
+	f.Add([]byte(`[1, 2`))
+	f.Add([]byte(``))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := report.Parse(set, "r.json", data)
+		if err != nil {
+			if r != nil {
+				t.Fatalf("an error and a report: %v", err)
+			}
+			if !strings.Contains(err.Error(), "r.json") && !strings.Contains(err.Error(), "report") {
+				t.Fatalf("an error that names neither the input nor the report: %v", err)
+			}
+			return
+		}
+		again, err := report.Marshal(r)
+		if err != nil {
+			t.Fatalf("an accepted report does not marshal: %v", err)
+		}
+		r2, err := report.Parse(set, "again.json", again)
+		if err != nil {
+			t.Fatalf("an accepted report, marshalled, is refused: %v\n%s", err, again)
+		}
+		if !reflect.DeepEqual(r, r2) {
+			t.Fatalf("an accepted report changes when marshalled and read again")
 		}
 	})
 }
