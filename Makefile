@@ -241,6 +241,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseIdentity$$' -fuzztime $(FUZZTIME) ./reference/transport/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAllowList$$' -fuzztime $(FUZZTIME) ./reference/transport/
 	$(GO) test -run '^$$' -fuzz '^FuzzInputs$$' -fuzztime $(FUZZTIME) ./reference/analyzer/alert/
+	$(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime $(FUZZTIME) ./reference/analyzer/shim/
 
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }

@@ -261,6 +261,10 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, p Producer, v *Vali
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			// No request of the protocol comes near 1 MiB: the harness broke it.
+			return fmt.Errorf("shim: a request line longer than 1 MiB: %w", ErrProtocol)
+		}
 		return fmt.Errorf("shim: reading requests: %w", err)
 	}
 	if started {
