@@ -158,7 +158,12 @@ var _ = Describe("Client", func() {
 				x := post(client(m.target(), target.Dial{NoCert: true, HTTP1: !h2}), target.Request{})
 				Expect(x.Answered()).To(BeFalse(), "h2=%v", h2)
 				Expect(x.Refusal()).To(Equal("tls"), "h2=%v: %v", h2, x.Err)
-				Expect(x.Err).To(MatchError(ContainSubstring("remote error: tls: certificate required")), "the alert is named, h2=%v", h2)
+				// In TLS 1.3 the server refuses after the client's side of the handshake is over, so
+				// the client may already be writing its request: then the write can meet the closed
+				// socket (EPIPE, or a reset that discards the alert still unread) before any read
+				// sees the alert. The refusal is the same; the alert is named whenever it arrived.
+				Expect(x.Err).To(Or(MatchError(ContainSubstring("remote error: tls: certificate required")),
+					MatchError(ContainSubstring("broken pipe")), MatchError(ContainSubstring("connection reset"))), "h2=%v", h2)
 				Expect(m.requests()).To(BeEmpty())
 			}
 		})
