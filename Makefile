@@ -201,12 +201,19 @@ bench-validator: build
 
 # The reference manager's sustained throughput and latency (HTTP/2, mutual TLS 1.3, signed
 # requests, 64 streams on one connection, 20,000 alerts a run) against a bare TLS handler
-# that does nothing (the ceiling), and with every guarantee on. docs/performance.md.
+# that does nothing (the ceiling), and with every guarantee on; then what each guarantee
+# costs on its own, and the floor they set together (internal/floor). docs/performance.md.
 MANAGER_ALERTS ?= 20000
 bench-manager:
 	@mkdir -p $(OUT)
+	@uptime
 	$(GO) test -run '^$$' -bench 'BenchmarkIngest' -benchtime $(MANAGER_ALERTS)x -count 5 ./reference/manager/ | tee $(OUT)/bench-manager.txt
 	$(GO) run $(BENCHSTAT) $(OUT)/bench-manager.txt
+	$(GO) test -run '^$$' -bench 'VerifyRequest|Receipt|Ed25519' -benchmem -count 5 ./reference/httpsig/ | tee $(OUT)/bench-guarantees.txt
+	$(GO) test -run '^$$' -bench 'ValidateAlert|Extract/tape' -benchmem -count 5 ./reference/manager/ | tee -a $(OUT)/bench-guarantees.txt
+	$(GO) test -run '^$$' -bench 'Put/writers=64' -benchtime $(MANAGER_ALERTS)x -count 5 ./reference/store/ | tee -a $(OUT)/bench-guarantees.txt
+	$(GO) run ./reference/manager/internal/floor $(OUT)/bench-manager.txt $(OUT)/bench-guarantees.txt
+	@uptime
 
 # The reference analyzer's delivery rate from its spool to the reference manager, both in one
 # process on loopback, with every guarantee on (durable spool, mutual TLS 1.3, one message per

@@ -218,3 +218,23 @@ func processCPU(b *testing.B) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkValidateAlert measures strict validation of the alert BenchmarkIngest sends, on its
+// own: the validator's share of the manager's work per alert (docs/performance.md).
+func BenchmarkValidateAlert(b *testing.B) {
+	set, err := schema.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := validator.New(set, validator.Options{Profile: validator.Strict})
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := benchAlert(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := v.Validate(msg); !r.Valid {
+			b.Fatalf("invalid: %v", r.Findings)
+		}
+	}
+}
