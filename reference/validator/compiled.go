@@ -26,6 +26,7 @@ const (
 
 type compiledSchemas struct {
 	revs map[string]*cClass // revision → Alert
+	near *nearIndex
 }
 
 type fieldKind uint8
@@ -247,10 +248,27 @@ type bound struct {
 }
 
 func compileSchemas(m *schema.Model) *compiledSchemas {
-	cs := &compiledSchemas{revs: map[string]*cClass{}}
+	cs := &compiledSchemas{revs: map[string]*cClass{},
+		near: &nearIndex{classes: map[*schema.Class]*suggestions{}, fields: map[*schema.Field]*suggestions{}}}
+	byValues := map[*string]*suggestions{} // fields of one enumeration share its keywords
 	for _, v := range m.Versions() {
 		rev, _ := m.Revision(v)
-		cs.revs[v] = compileClass(rev.Alert, map[string]*cClass{})
+		done := map[string]*cClass{}
+		cs.revs[v] = compileClass(rev.Alert, done)
+		for _, cc := range done {
+			cs.near.classes[cc.def] = newSuggestions(fieldNames(cc.def))
+			for _, f := range cc.def.Fields {
+				if f.Enum == nil || len(f.Values) == 0 {
+					continue
+				}
+				x, ok := byValues[&f.Values[0]]
+				if !ok || len(x.candidates) != len(f.Values) {
+					x = newSuggestions(f.Values)
+					byValues[&f.Values[0]] = x
+				}
+				cs.near.fields[f] = x
+			}
+		}
 	}
 	return cs
 }
@@ -457,7 +475,7 @@ func (c *checker) wrongType(f *cField, inList bool, at loc, t *message.Tape, i i
 
 // words is the schema wording, reporting into this checker.
 func (c *checker) words() schemaWords {
-	return schemaWords{rev: c.rev, report: func(rule string, reqs []string, pointer, msg string) {
+	return schemaWords{rev: c.rev, near: c.v.compiled.near, report: func(rule string, reqs []string, pointer, msg string) {
 		c.addAt(rule, reqs, pointer, -1, msg)
 	}}
 }

@@ -61,3 +61,57 @@ var _ = Describe("the did-you-mean distance", func() {
 		Expect(validator.EditDistanceWithin(strings.Repeat("a", 201), "a", 3)).To(Equal(4), "too long to compare")
 	})
 })
+
+var _ = Describe("the did-you-mean search", func() {
+	r := rand.New(rand.NewPCG(3, 4))
+	word := func(alpha []rune, maxLen int) string {
+		out := make([]rune, r.IntN(maxLen+1))
+		for i := range out {
+			out[i] = alpha[r.IntN(len(alpha))]
+		}
+		return string(out)
+	}
+	alphabets := []string{"abcdeAB.-_ ", "aéÉßİı.z", "abcdefghijklmnopqrstuvwxyz0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+	It("bounds the edit distance from below by the characters' bag distance", func() {
+		for i := range 20000 {
+			alpha := []rune(alphabets[i%len(alphabets)])
+			a, b := word(alpha, 14), word(alpha, 14)
+			Expect(validator.BagDistance(a, b)).To(BeNumerically("<=", levenshtein(a, b)), "%q %q", a, b)
+		}
+		// 64 bins: characters 64 apart share one, which only lowers the bound.
+		Expect(validator.BagDistance("a", "!")).To(Equal(0))
+		Expect(validator.BagDistance("Recon.Network", "Malware.Virus")).To(BeNumerically(">", 3))
+	})
+
+	It("suggests with its index exactly what it suggests without", func() {
+		for i := range 3000 {
+			alpha := []rune(alphabets[i%len(alphabets)])
+			cands := make([]string, 1+r.IntN(40))
+			for j := range cands {
+				cands[j] = word(alpha, 16)
+			}
+			s := word(alpha, 16)
+			if r.IntN(2) == 0 { // a near miss of a candidate: one edit, or its case and punctuation
+				c := []rune(cands[r.IntN(len(cands))])
+				if len(c) > 0 {
+					c[r.IntN(len(c))] = alpha[r.IntN(len(alpha))]
+				}
+				s = string(c)
+			}
+			Expect(validator.NearestIndexed(s, cands)).To(Equal(validator.Nearest(s, cands)), "%q in %q", s, cands)
+		}
+	})
+
+	It("finds keywords a few edits away, and refuses to pick between equally near ones", func() {
+		cats := []string{"Recon.Network", "Recon.Scanning", "Malware.Virus", "Abuse.Extremism", "Other.ext-value"}
+		for _, near := range []func(string, []string) string{validator.Nearest, validator.NearestIndexed} {
+			Expect(near("Recon.Netword", cats)).To(Equal("Recon.Network"))
+			Expect(near("recon network", cats)).To(Equal("Recon.Network"), "the same up to case and punctuation")
+			Expect(near("Abuse.Extermism", cats)).To(Equal("Abuse.Extremism"))
+			Expect(near("Nothing.Close", cats)).To(BeEmpty())
+			Expect(near("2.D.V09", []string{"2.D.V04", "2.D.V08"})).To(BeEmpty(), "a tie")
+			Expect(near(strings.Repeat("x", 1<<16), cats)).To(BeEmpty(), "too long for a bag")
+		}
+	})
+})

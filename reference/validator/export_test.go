@@ -28,3 +28,18 @@ func (e failingEngine) schemaFindings(rev *schema.Revision, v any, report report
 
 // EditDistanceWithin is editDistanceWithin, for its specs.
 func EditDistanceWithin(a, b string, limit int) int { return editDistanceWithin(a, b, limit) }
+
+// Nearest is nearest, for its specs.
+func Nearest(s string, candidates []string) string { return nearest(s, candidates) }
+
+// NearestIndexed is nearest with the candidates' suggestions worked out beforehand, as a
+// compiled Validator does.
+func NearestIndexed(s string, candidates []string) string {
+	return newSuggestions(candidates).nearest(s)
+}
+
+// BagDistance is the lower bound the indexed search rules candidates out with.
+func BagDistance(a, b string) int {
+	x, y := bagOf(a), bagOf(b)
+	return x.distance(&y)
+}

@@ -132,6 +132,7 @@ func locate(root any, tokens []string) (loc, val) {
 type schemaWords struct {
 	rev    *schema.Revision
 	report reportFunc
+	near   *nearIndex // nil: did-you-mean works out each list of candidates afresh
 }
 
 func (w schemaWords) required(cls *schema.Class, at loc, obj val) bool {
@@ -168,7 +169,7 @@ func (w schemaWords) unknownFields(cls *schema.Class, at loc, obj val) bool {
 		msg := fmt.Sprintf("%s has no field %s in %s", owner, quote(name), w.rev.Version)
 		if other := fieldElsewhere(m, cls.Name, name); other != "" {
 			msg += fmt.Sprintf(" (%s.%s exists in %s only)", cls.Name, name, other)
-		} else if near := nearestField(cls, name); near != "" {
+		} else if near := w.nearestField(cls, name); near != "" {
 			msg += fmt.Sprintf("; did you mean %s?", quote(near))
 		}
 		w.report(RuleUnknownField, []string{"IDMEF2-5.8-3"}, at.field(name).ptr(), msg)
@@ -214,7 +215,7 @@ func (w schemaWords) notInEnum(f *schema.Field, at loc, v val) bool {
 		if in := enumElsewhere(w.rev.Model(), f.Enum, s); in != "" {
 			msg += fmt.Sprintf(" (it is one in %s)", in)
 		}
-		if near := nearest(s, f.Values); near != "" && near != s {
+		if near := w.nearestValue(f, s); near != "" && near != s {
 			msg += fmt.Sprintf("; did you mean %s?", quote(near))
 		}
 	}
@@ -258,12 +259,47 @@ func fieldElsewhere(m *schema.Model, class, name string) string {
 	return ""
 }
 
-func nearestField(c *schema.Class, name string) string {
+func (w schemaWords) nearestField(c *schema.Class, name string) string {
+	if x := w.near.class(c); x != nil {
+		return x.nearest(name)
+	}
+	return nearest(name, fieldNames(c))
+}
+
+func (w schemaWords) nearestValue(f *schema.Field, s string) string {
+	if x := w.near.field(f); x != nil {
+		return x.nearest(s)
+	}
+	return nearest(s, f.Values)
+}
+
+func fieldNames(c *schema.Class) []string {
 	names := make([]string, len(c.Fields))
 	for i, f := range c.Fields {
 		names[i] = f.Name
 	}
-	return nearest(name, names)
+	return names
+}
+
+// nearIndex holds a compiled Validator's suggestions: one per class, of its field names, and
+// one per enumeration, of its keywords. It does not change once built.
+type nearIndex struct {
+	classes map[*schema.Class]*suggestions
+	fields  map[*schema.Field]*suggestions
+}
+
+func (x *nearIndex) class(c *schema.Class) *suggestions {
+	if x == nil {
+		return nil
+	}
+	return x.classes[c]
+}
+
+func (x *nearIndex) field(f *schema.Field) *suggestions {
+	if x == nil {
+		return nil
+	}
+	return x.fields[f]
 }
 
 func enumElsewhere(m *schema.Model, e *schema.EnumDef, s string) string {

@@ -3,6 +3,7 @@ package validator
 import (
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode"
@@ -183,20 +184,83 @@ func syntaxHint(typeName string) string {
 // nearest returns the candidate that s was most likely meant to be: the same up to case,
 // spaces and punctuation, or a few edits away. It returns "" when none is close, and when
 // several are equally close: a guess among them (2.D.V04 for 2.D.V09) would mislead.
-func nearest(s string, candidates []string) string {
+func nearest(s string, candidates []string) string { return nearestWith(s, candidates, nil) }
+
+// suggestions is what nearest works out about each of a fixed list of candidates (an
+// enumeration's keywords, a class's field names), worked out once: their normalized forms,
+// their lengths, and the multiset of their characters. A compiled Validator keeps one per
+// enumeration and class, so that a misspelt keyword is not compared in full with every
+// keyword of a long enumeration: most are ruled out by their characters alone.
+type suggestions struct {
+	candidates []string
+	byNorm     map[string][]int // normalized form → the candidates that have it, in order
+	runes      []int
+	bags       []charBag
+	masks      []uint64 // the bins each bag has characters in
+}
+
+func newSuggestions(candidates []string) *suggestions {
+	x := &suggestions{candidates: candidates, byNorm: map[string][]int{},
+		runes: make([]int, len(candidates)), bags: make([]charBag, len(candidates)), masks: make([]uint64, len(candidates))}
+	var buf [64]byte
+	for i, c := range candidates {
+		n := string(normalizeName(buf[:0], c))
+		x.byNorm[n] = append(x.byNorm[n], i)
+		x.runes[i] = utf8.RuneCountInString(c)
+		if x.runes[i] <= maxBag {
+			x.bags[i] = bagOf(c)
+			x.masks[i] = x.bags[i].mask()
+		}
+	}
+	return x
+}
+
+// nearest is nearest(s, x.candidates).
+func (x *suggestions) nearest(s string) string { return nearestWith(s, x.candidates, x) }
+
+// nearestWith is nearest, with what x knows of the candidates when x is not nil.
+func nearestWith(s string, candidates []string, x *suggestions) string {
 	var bufS, bufC [64]byte
 	ns := normalizeName(bufS[:0], s)
-	for _, c := range candidates {
-		if c != s && string(normalizeName(bufC[:0], c)) == string(ns) {
-			return c
+	if x != nil {
+		for _, i := range x.byNorm[string(ns)] {
+			if candidates[i] != s {
+				return candidates[i]
+			}
+		}
+	} else {
+		for _, c := range candidates {
+			if c != s && string(normalizeName(bufC[:0], c)) == string(ns) {
+				return c
+			}
 		}
 	}
 	best, bestD, tie := "", 0, false
 	n := utf8.RuneCountInString(s)
 	limit := max(1, min(3, n/5))
-	for _, c := range candidates {
-		if c == s || abs(utf8.RuneCountInString(c)-n) > limit {
+	var bag charBag
+	var mask uint64
+	if x != nil && n <= maxBag {
+		bag = bagOf(s)
+		mask = bag.mask()
+	}
+	for i, c := range candidates {
+		var runes int
+		if x != nil {
+			runes = x.runes[i]
+		} else {
+			runes = utf8.RuneCountInString(c)
+		}
+		if c == s || abs(runes-n) > limit {
 			continue // the lengths alone rule it out (edits are at least the difference)
+		}
+		if x != nil && n <= maxBag && runes <= maxBag {
+			// And so do the characters: first the bins one string uses and the other does
+			// not (each needs an edit of its own), then their counts (charBag.distance).
+			if bits.OnesCount64(mask&^x.masks[i]) > limit || bits.OnesCount64(x.masks[i]&^mask) > limit ||
+				bag.distance(&x.bags[i]) > limit {
+				continue
+			}
 		}
 		d := editDistanceWithin(s, c, limit)
 		switch {
@@ -211,6 +275,54 @@ func nearest(s string, candidates []string) string {
 		return ""
 	}
 	return best
+}
+
+// charBag counts a string's characters as editDistanceWithin compares them (lower-cased
+// runes), each in one of 64 bins; only for strings of at most maxBag runes, so that no count
+// overflows.
+type charBag [64]uint16
+
+const maxBag = 1 << 15
+
+func bagOf(s string) charBag {
+	var b charBag
+	if ascii(s) {
+		for i := 0; i < len(s); i++ {
+			b[lowerByte(s[i])%64]++
+		}
+		return b
+	}
+	for _, r := range strings.ToLower(s) {
+		b[uint32(r)%64]++
+	}
+	return b
+}
+
+// distance is a lower bound of the edit distance between the strings of a and b: each
+// insertion, deletion or substitution removes at most one of the characters one string has
+// in excess of the other, on each side, and sharing bins only lowers the counts of excess
+// (the bag distance of Bartolini, Ciaccia and Patella).
+func (a *charBag) mask() uint64 {
+	var m uint64
+	for i, n := range a {
+		if n > 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+func (a *charBag) distance(b *charBag) int {
+	more, fewer := 0, 0
+	for i := range a {
+		d := int(a[i]) - int(b[i])
+		if d > 0 {
+			more += d
+		} else {
+			fewer -= d
+		}
+	}
+	return max(more, fewer)
 }
 
 // normalizeName lower-cases a name and drops spaces and punctuation, appending to dst.
