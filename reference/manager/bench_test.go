@@ -11,11 +11,11 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/idmefcheck/idmefcheck/reference/httpsig"
+	"github.com/idmefcheck/idmefcheck/reference/internal/cputime"
 	"github.com/idmefcheck/idmefcheck/reference/manager"
 	"github.com/idmefcheck/idmefcheck/reference/pki"
 	"github.com/idmefcheck/idmefcheck/reference/store"
@@ -69,14 +69,7 @@ func benchManager(b *testing.B, w *benchPKI, signed bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		set, err := schema.Load()
-		if err != nil {
-			b.Fatal(err)
-		}
-		v, err := validator.New(set, validator.Options{Profile: validator.Strict})
-		if err != nil {
-			b.Fatal(err)
-		}
+		v := benchValidator(b)
 		srv, err := manager.New(manager.Config{
 			Certificate: w.manager.TLS(), ClientCAs: w.roots, Allow: transport.NewAllowList(analyzerID),
 			Validator: v, Store: st, Signer: &httpsig.Signer{KeyID: "manager", Private: w.managerKey.Private},
@@ -173,7 +166,7 @@ func runLoad(b *testing.B, w *benchPKI, url string, signed bool) {
 	var failed atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
-	cpu0 := processCPU(b)
+	cpu0 := cputime.Process(b)
 	start := time.Now()
 	for range benchStreams {
 		wg.Add(1)
@@ -195,7 +188,7 @@ func runLoad(b *testing.B, w *benchPKI, url string, signed bool) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := processCPU(b) - cpu0
+	cpu := cputime.Process(b) - cpu0
 	b.StopTimer()
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d of %d alerts not answered 204", f, b.N)
@@ -208,20 +201,21 @@ func runLoad(b *testing.B, w *benchPKI, url string, signed bool) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// processCPU is the CPU time (user and system) the process has used: loader and server
-// together, since they share the machine. Per alert, it is less sensitive than alerts/s to
-// other work on a shared machine, which takes cores but not this process's CPU time.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkValidateAlert measures strict validation of the alert BenchmarkIngest sends, on its
 // own: the validator's share of the manager's work per alert (docs/performance.md).
 func BenchmarkValidateAlert(b *testing.B) {
+	v := benchValidator(b)
+	msg := benchAlert(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := v.Validate(msg); !r.Valid {
+			b.Fatalf("invalid: %v", r.Findings)
+		}
+	}
+}
+
+// benchValidator is the manager's validator: the strict profile on the compiled engine.
+func benchValidator(b *testing.B) *validator.Validator {
 	set, err := schema.Load()
 	if err != nil {
 		b.Fatal(err)
@@ -230,11 +224,5 @@ func BenchmarkValidateAlert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	msg := benchAlert(1)
-	b.ReportAllocs()
-	for b.Loop() {
-		if r := v.Validate(msg); !r.Valid {
-			b.Fatalf("invalid: %v", r.Findings)
-		}
-	}
+	return v
 }

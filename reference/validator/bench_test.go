@@ -4,12 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/onsi/gomega"
 
+	"github.com/idmefcheck/idmefcheck/reference/internal/cputime"
 	"github.com/idmefcheck/idmefcheck/reference/validator"
 )
 
@@ -49,25 +48,16 @@ func BenchmarkValidate(b *testing.B) {
 				b.SetBytes(int64(len(data)))
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu := processCPU(b)
+				cpu := cputime.Process(b)
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
 						v.Validate(data)
 					}
 				})
-				cpu = processCPU(b) - cpu
+				cpu = cputime.Process(b) - cpu
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/msg")
 			})
 		}
 	}
-}
-
-// processCPU is the CPU time (user and system) the process has used.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
