@@ -117,7 +117,7 @@ type Server struct {
 	changed  chan struct{}
 	addrs    []string
 	servers  []*http.Server
-	conns    map[net.Conn]struct{}
+	conns    map[net.Conn]*simConn
 	// verifiers, one per analyzer identity, share one nonce cache: a replayed signature is
 	// refused whichever connection brings it.
 	verifiers map[transport.Identity]*httpsig.Verifier
@@ -184,7 +184,7 @@ func Start(cfg Config, lns []net.Listener) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, changed: make(chan struct{}), badKey: bad, conns: map[net.Conn]struct{}{}}
+	s := &Server{cfg: cfg, log: cfg.Log, changed: make(chan struct{}), badKey: bad, conns: map[net.Conn]*simConn{}}
 	s.verifiers = map[transport.Identity]*httpsig.Verifier{}
 	s.nonces = httpsig.NewNonceCache(1 << 16)
 	for _, ln := range lns {
@@ -235,7 +235,8 @@ func (s *Server) serve(lns []net.Listener) {
 		p.SetHTTP1(true)
 		p.SetHTTP2(true)
 		srv := &http.Server{Handler: http.HandlerFunc(s.handle), TLSConfig: tlsCfg, Protocols: p, ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug), ConnState: s.track}
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug), ConnState: s.track,
+			ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) }}
 		s.mu.Lock()
 		s.servers = append(s.servers, srv)
 		s.mu.Unlock()
@@ -256,34 +257,89 @@ func (s *Server) notify() {
 // Addrs are the addresses the server listens on.
 func (s *Server) Addrs() []string { return append([]string(nil), s.addrs...) }
 
+// simConn is what the server knows of one open connection.
+type simConn struct {
+	active  int  // requests being answered on it
+	retired bool // a change of TLS behaviour ends it once those are answered
+}
+
+// retireLinger is how long a retired connection stays open after its last answer: the
+// server writes an answer's last frames after the handler returns, and closing a connection
+// with bytes from the peer still unread sends a TCP reset, which can destroy an answer the
+// analyzer has not read yet. An analyzer that lost the answer to an alert it delivered would
+// rightly retry it after its backoff, and the next check would see that instead of what it
+// asked for.
+const retireLinger = 250 * time.Millisecond
+
+type connKey struct{}
+
 // track keeps the open connections, so that a change of TLS behaviour can end them.
 func (s *Server) track(c net.Conn, st http.ConnState) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch st {
 	case http.StateNew:
-		s.conns[c] = struct{}{}
+		s.conns[c] = &simConn{}
 	case http.StateClosed, http.StateHijacked:
 		delete(s.conns, c)
 	}
 }
 
 // Set changes the behaviour for the handshakes and requests that follow. A change of what
-// the TLS handshake presents (certificate, versions) closes the open connections, so that
-// the analyzer must handshake again to send anything.
+// the TLS handshake presents (certificate, versions) ends the open connections, so that the
+// analyzer must handshake again to send anything: each is closed once the requests it
+// carries are answered (and retireLinger has passed), and a request that arrives on it
+// meanwhile is neither recorded nor answered, so that nothing reaches the new behaviour
+// over an old handshake.
 func (s *Server) Set(b Behaviour) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	tlsChanged := b.Certificate != s.b.Certificate || b.TLS12Only != s.b.TLS12Only
 	s.b, s.refused = b, 0
-	var open []net.Conn
-	if tlsChanged {
-		for c := range s.conns {
-			open = append(open, c)
+	if !tlsChanged {
+		return
+	}
+	for c, sc := range s.conns {
+		if !sc.retired {
+			sc.retired = true
+			if sc.active == 0 {
+				closeAfter(c, retireLinger)
+			}
 		}
 	}
-	s.mu.Unlock()
-	for _, c := range open {
-		c.Close()
+}
+
+func closeAfter(c net.Conn, d time.Duration) { time.AfterFunc(d, func() { _ = c.Close() }) }
+
+// begin counts a request on its connection; it returns false when the connection is
+// retired, and the request must then go unanswered.
+func (s *Server) begin(r *http.Request) bool {
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc := s.conns[c]
+	if sc == nil {
+		return true // not tracked (closing already): answer as before
+	}
+	if sc.retired {
+		return false
+	}
+	sc.active++
+	return true
+}
+
+// end is begin's counterpart, once the request is answered.
+func (s *Server) end(r *http.Request) {
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc := s.conns[c]
+	if sc == nil {
+		return
+	}
+	sc.active--
+	if sc.retired && sc.active == 0 {
+		closeAfter(c, retireLinger)
 	}
 }
 
@@ -367,6 +423,13 @@ func (s *Server) Resume() error {
 func (s *Server) Close() error { return s.Pause(context.Background()) }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if !s.begin(r) {
+		// Sent over a connection a change of behaviour retired: no answer, no record; the
+		// connection closes under it and the analyzer must connect again.
+		<-r.Context().Done()
+		panic(http.ErrAbortHandler)
+	}
+	defer s.end(r)
 	rec := &Request{At: time.Now(), Remote: r.RemoteAddr, Proto: r.Proto, TLS: r.TLS, Method: r.Method,
 		Target: r.URL.RequestURI(), Header: r.Header.Clone()}
 	rec.Body, rec.BodyErr = io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBody))
