@@ -14,8 +14,8 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/idmefcheck
 
-test:
-	$(GO) vet ./...
+# lint first (gofmt and go vet): CI runs this target, and an unformatted file fails it.
+test: lint
 	$(GO) test -race -count=1 ./...
 
 # Validates the sample corpus (vectors/samples: valid and invalid messages of several

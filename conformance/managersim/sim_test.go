@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -68,7 +69,7 @@ var _ = Describe("the manager simulator", func() {
 			defer GinkgoRecover()
 			status, err := post()
 			if err == nil && status != http.StatusNoContent {
-				err = &statusError{status}
+				err = fmt.Errorf("answered %d", status)
 			}
 			answered <- err
 		}()
@@ -76,11 +77,11 @@ var _ = Describe("the manager simulator", func() {
 		defer cancel()
 		Expect(sim.Wait(ctx, func(reqs []*managersim.Request, _ []managersim.Hello) bool { return len(reqs) == 1 })).To(BeTrue())
 		sim.Set(managersim.Behaviour{Certificate: "other-ca"}) // while the answer is held back
-		Eventually(answered).WithTimeout(5 * time.Second).Should(Receive(BeNil()), "the answer in progress is delivered")
+		Eventually(answered).WithTimeout(5*time.Second).Should(Receive(BeNil()), "the answer in progress is delivered")
 
 		// The next request needs a new handshake, which now presents the other CA's certificate.
 		hellos := len(sim.Hellos())
-		Eventually(func() error { _, err := post(); return err }).WithTimeout(5*time.Second).Should(MatchError(ContainSubstring("certificate")))
+		Eventually(func() error { _, err := post(); return err }).WithTimeout(5 * time.Second).Should(MatchError(ContainSubstring("certificate")))
 		Expect(sim.Hellos()[hellos:]).NotTo(BeEmpty())
 		Expect(sim.Hellos()[len(sim.Hellos())-1].Presented).To(Equal("other-ca"))
 		Expect(sim.Requests()).To(HaveLen(1), "nothing more was recorded")
@@ -104,7 +105,3 @@ var _ = Describe("the manager simulator", func() {
 		Expect(reqs[1].Answer).To(Equal(http.StatusServiceUnavailable))
 	})
 })
-
-type statusError struct{ status int }
-
-func (e *statusError) Error() string { return http.StatusText(e.status) }
