@@ -248,27 +248,10 @@ type bound struct {
 }
 
 func compileSchemas(m *schema.Model) *compiledSchemas {
-	cs := &compiledSchemas{revs: map[string]*cClass{},
-		near: &nearIndex{classes: map[*schema.Class]*suggestions{}, fields: map[*schema.Field]*suggestions{}}}
-	byValues := map[*string]*suggestions{} // fields of one enumeration share its keywords
+	cs := &compiledSchemas{revs: map[string]*cClass{}, near: &nearIndex{}}
 	for _, v := range m.Versions() {
 		rev, _ := m.Revision(v)
-		done := map[string]*cClass{}
-		cs.revs[v] = compileClass(rev.Alert, done)
-		for _, cc := range done {
-			cs.near.classes[cc.def] = newSuggestions(fieldNames(cc.def))
-			for _, f := range cc.def.Fields {
-				if f.Enum == nil || len(f.Values) == 0 {
-					continue
-				}
-				x, ok := byValues[&f.Values[0]]
-				if !ok || len(x.candidates) != len(f.Values) {
-					x = newSuggestions(f.Values)
-					byValues[&f.Values[0]] = x
-				}
-				cs.near.fields[f] = x
-			}
-		}
+		cs.revs[v] = compileClass(rev.Alert, map[string]*cClass{})
 	}
 	return cs
 }

@@ -32,12 +32,6 @@ func EditDistanceWithin(a, b string, limit int) int { return editDistanceWithin(
 // Nearest is nearest, for its specs.
 func Nearest(s string, candidates []string) string { return nearest(s, candidates) }
 
-// NearestIndexed is nearest with the candidates' suggestions worked out beforehand, as a
-// compiled Validator does.
-func NearestIndexed(s string, candidates []string) string {
-	return newSuggestions(candidates).nearest(s)
-}
-
 // BagDistance is the lower bound the indexed search rules candidates out with.
 func BagDistance(a, b string) int {
 	x, y := bagOf(a), bagOf(b)

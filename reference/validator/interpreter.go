@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -169,7 +170,7 @@ func (w schemaWords) unknownFields(cls *schema.Class, at loc, obj val) bool {
 		msg := fmt.Sprintf("%s has no field %s in %s", owner, quote(name), w.rev.Version)
 		if other := fieldElsewhere(m, cls.Name, name); other != "" {
 			msg += fmt.Sprintf(" (%s.%s exists in %s only)", cls.Name, name, other)
-		} else if near := w.nearestField(cls, name); near != "" {
+		} else if near := w.near.nearestField(cls, name); near != "" {
 			msg += fmt.Sprintf("; did you mean %s?", quote(near))
 		}
 		w.report(RuleUnknownField, []string{"IDMEF2-5.8-3"}, at.field(name).ptr(), msg)
@@ -215,7 +216,7 @@ func (w schemaWords) notInEnum(f *schema.Field, at loc, v val) bool {
 		if in := enumElsewhere(w.rev.Model(), f.Enum, s); in != "" {
 			msg += fmt.Sprintf(" (it is one in %s)", in)
 		}
-		if near := w.nearestValue(f, s); near != "" && near != s {
+		if near := w.near.nearestValue(f, s); near != "" && near != s {
 			msg += fmt.Sprintf("; did you mean %s?", quote(near))
 		}
 	}
@@ -259,16 +260,18 @@ func fieldElsewhere(m *schema.Model, class, name string) string {
 	return ""
 }
 
-func (w schemaWords) nearestField(c *schema.Class, name string) string {
-	if x := w.near.class(c); x != nil {
-		return x.nearest(name)
+// nearestField is nearest over c's field names; x may be nil.
+func (x *nearIndex) nearestField(c *schema.Class, name string) string {
+	if sg := x.class(c); sg != nil {
+		return sg.nearest(name)
 	}
 	return nearest(name, fieldNames(c))
 }
 
-func (w schemaWords) nearestValue(f *schema.Field, s string) string {
-	if x := w.near.field(f); x != nil {
-		return x.nearest(s)
+// nearestValue is nearest over f's keywords; x may be nil.
+func (x *nearIndex) nearestValue(f *schema.Field, s string) string {
+	if sg := x.values(f.Values); sg != nil {
+		return sg.nearest(s)
 	}
 	return nearest(s, f.Values)
 }
@@ -281,25 +284,39 @@ func fieldNames(c *schema.Class) []string {
 	return names
 }
 
-// nearIndex holds a compiled Validator's suggestions: one per class, of its field names, and
-// one per enumeration, of its keywords. It does not change once built.
+// nearIndex keeps a compiled Validator's suggestions, each built the first time a finding
+// needs it: one per class, of its field names, and one per list of keywords (the fields of an
+// enumeration share its list). Most are never needed, so none is built up front.
 type nearIndex struct {
-	classes map[*schema.Class]*suggestions
-	fields  map[*schema.Field]*suggestions
+	classes sync.Map // *schema.Class → *suggestions
+	// lists is keyed by where a list is (its first element), not what it holds: the model
+	// hands every field of an enumeration the same slice.
+	lists sync.Map // *string → *suggestions
 }
 
 func (x *nearIndex) class(c *schema.Class) *suggestions {
 	if x == nil {
 		return nil
 	}
-	return x.classes[c]
+	if v, ok := x.classes.Load(c); ok {
+		return v.(*suggestions)
+	}
+	v, _ := x.classes.LoadOrStore(c, newSuggestions(fieldNames(c)))
+	return v.(*suggestions)
 }
 
-func (x *nearIndex) field(f *schema.Field) *suggestions {
-	if x == nil {
+func (x *nearIndex) values(list []string) *suggestions {
+	if x == nil || len(list) == 0 {
 		return nil
 	}
-	return x.fields[f]
+	v, ok := x.lists.Load(&list[0])
+	if !ok {
+		v, _ = x.lists.LoadOrStore(&list[0], newSuggestions(list))
+	}
+	if sg := v.(*suggestions); len(sg.candidates) == len(list) {
+		return sg
+	}
+	return nil // a shorter or longer slice of the same array: not worth a list of its own
 }
 
 func enumElsewhere(m *schema.Model, e *schema.EnumDef, s string) string {

@@ -184,19 +184,19 @@ func syntaxHint(typeName string) string {
 // nearest returns the candidate that s was most likely meant to be: the same up to case,
 // spaces and punctuation, or a few edits away. It returns "" when none is close, and when
 // several are equally close: a guess among them (2.D.V04 for 2.D.V09) would mislead.
-func nearest(s string, candidates []string) string { return nearestWith(s, candidates, nil) }
+func nearest(s string, candidates []string) string { return newSuggestions(candidates).nearest(s) }
 
-// suggestions is what nearest works out about each of a fixed list of candidates (an
+// suggestions is what the search needs of each of a fixed list of candidates (an
 // enumeration's keywords, a class's field names), worked out once: their normalized forms,
-// their lengths, and the multiset of their characters. A compiled Validator keeps one per
-// enumeration and class, so that a misspelt keyword is not compared in full with every
-// keyword of a long enumeration: most are ruled out by their characters alone.
+// their lengths, and the multiset of their characters. A compiled Validator keeps the lists
+// it has searched (nearIndex), so that a misspelt keyword is not compared in full with every
+// keyword of a long enumeration each time: most are ruled out by their characters alone.
 type suggestions struct {
 	candidates []string
 	byNorm     map[string][]int // normalized form → the candidates that have it, in order
 	runes      []int
-	bags       []charBag
-	masks      []uint64 // the bins each bag has characters in
+	bags       []charBag // zero beyond maxBag runes
+	masks      []uint64  // the bins each bag has characters in
 }
 
 func newSuggestions(candidates []string) *suggestions {
@@ -216,65 +216,44 @@ func newSuggestions(candidates []string) *suggestions {
 }
 
 // nearest is nearest(s, x.candidates).
-func (x *suggestions) nearest(s string) string { return nearestWith(s, x.candidates, x) }
-
-// nearestWith is nearest, with what x knows of the candidates when x is not nil.
-func nearestWith(s string, candidates []string, x *suggestions) string {
-	var bufS, bufC [64]byte
-	ns := normalizeName(bufS[:0], s)
-	if x != nil {
-		for _, i := range x.byNorm[string(ns)] {
-			if candidates[i] != s {
-				return candidates[i]
-			}
-		}
-	} else {
-		for _, c := range candidates {
-			if c != s && string(normalizeName(bufC[:0], c)) == string(ns) {
-				return c
-			}
+func (x *suggestions) nearest(s string) string {
+	var buf [64]byte
+	for _, i := range x.byNorm[string(normalizeName(buf[:0], s))] {
+		if x.candidates[i] != s {
+			return x.candidates[i]
 		}
 	}
-	best, bestD, tie := "", 0, false
 	n := utf8.RuneCountInString(s)
 	limit := max(1, min(3, n/5))
+	best, bestD, tie := -1, limit+1, false
 	var bag charBag
 	var mask uint64
-	if x != nil && n <= maxBag {
+	if n <= maxBag {
 		bag = bagOf(s)
 		mask = bag.mask()
 	}
-	for i, c := range candidates {
-		var runes int
-		if x != nil {
-			runes = x.runes[i]
-		} else {
-			runes = utf8.RuneCountInString(c)
-		}
-		if c == s || abs(runes-n) > limit {
+	for i, c := range x.candidates {
+		if c == s || abs(x.runes[i]-n) > limit {
 			continue // the lengths alone rule it out (edits are at least the difference)
 		}
-		if x != nil && n <= maxBag && runes <= maxBag {
+		if n <= maxBag && x.runes[i] <= maxBag &&
 			// And so do the characters: first the bins one string uses and the other does
 			// not (each needs an edit of its own), then their counts (charBag.distance).
-			if bits.OnesCount64(mask&^x.masks[i]) > limit || bits.OnesCount64(x.masks[i]&^mask) > limit ||
-				bag.distance(&x.bags[i]) > limit {
-				continue
-			}
+			(bits.OnesCount64(mask&^x.masks[i]) > limit || bits.OnesCount64(x.masks[i]&^mask) > limit ||
+				bag.distance(&x.bags[i]) > limit) {
+			continue
 		}
-		d := editDistanceWithin(s, c, limit)
-		switch {
-		case d > limit:
-		case best == "" || d < bestD:
-			best, bestD, tie = c, d, false
-		case d == bestD:
+		switch d := editDistanceWithin(s, c, limit); {
+		case d < bestD:
+			best, bestD, tie = i, d, false
+		case d == bestD && best >= 0:
 			tie = true
 		}
 	}
-	if tie {
+	if best < 0 || tie {
 		return ""
 	}
-	return best
+	return x.candidates[best]
 }
 
 // charBag counts a string's characters as editDistanceWithin compares them (lower-cased
@@ -298,10 +277,7 @@ func bagOf(s string) charBag {
 	return b
 }
 
-// distance is a lower bound of the edit distance between the strings of a and b: each
-// insertion, deletion or substitution removes at most one of the characters one string has
-// in excess of the other, on each side, and sharing bins only lowers the counts of excess
-// (the bag distance of Bartolini, Ciaccia and Patella).
+// mask has a bit for each bin that holds characters.
 func (a *charBag) mask() uint64 {
 	var m uint64
 	for i, n := range a {
@@ -312,6 +288,10 @@ func (a *charBag) mask() uint64 {
 	return m
 }
 
+// distance is a lower bound of the edit distance between the strings of a and b: each
+// insertion, deletion or substitution removes at most one of the characters one string has
+// in excess of the other, on each side, and sharing bins only lowers the counts of excess
+// (the bag distance of Bartolini, Ciaccia and Patella).
 func (a *charBag) distance(b *charBag) int {
 	more, fewer := 0, 0
 	for i := range a {
