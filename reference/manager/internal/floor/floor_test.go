@@ -62,6 +62,11 @@ BenchmarkPut/writers=64-2  20000  20000 alerts/s  64 alerts/tx  29 cpu-µs/alert
 		)))
 	})
 
+	It("names the file and line of a result it cannot read", func() {
+		f := write("broken.txt", ingest+"BenchmarkIngest/bare-2  20000  fast alerts/s\n")
+		Expect(run([]string{f}, &strings.Builder{})).To(MatchError(ContainSubstring("broken.txt:8:")))
+	})
+
 	It("refuses a file it cannot read, and no files at all", func() {
 		Expect(run([]string{filepath.Join(GinkgoT().TempDir(), "missing.txt")}, &strings.Builder{})).To(MatchError(ContainSubstring("missing.txt")))
 		Expect(run(nil, &strings.Builder{})).To(MatchError(ContainSubstring("usage")))

@@ -25,39 +25,42 @@ func main() {
 	}
 }
 
-// figure names one measurement: a benchmark (its full name without the GOMAXPROCS suffix)
-// and a unit; scale turns it into µs.
+// key names one measurement: a benchmark (its full name without the GOMAXPROCS suffix) and
+// a unit.
+type key struct{ name, unit string }
+
+// figure is a measurement the floor needs; scale turns it into µs.
 type figure struct {
-	name, unit string
-	scale      float64
+	key
+	scale float64
 }
 
 var (
-	bare        = figure{"Ingest/bare", "cpu-µs/alert", 1}
-	bareRate    = figure{"Ingest/bare", "alerts/s", 1}
-	manager     = figure{"Ingest/manager", "cpu-µs/alert", 1}
-	managerRate = figure{"Ingest/manager", "alerts/s", 1}
-	verify      = figure{"VerifyRequest", "sec/op", 1e6}
-	receipt     = figure{"Receipt", "sec/op", 1e6}
-	edVerify    = figure{"Ed25519/verify", "sec/op", 1e6}
-	edSign      = figure{"Ed25519/sign", "sec/op", 1e6}
-	commit      = figure{"Put/writers=64", "cpu-µs/alert", 1}
-	validate    = figure{"ValidateAlert", "sec/op", 1e6}
-	fields      = figure{"Extract/tape", "sec/op", 1e6}
+	bare        = figure{key{"Ingest/bare", "cpu-µs/alert"}, 1}
+	bareRate    = figure{key{"Ingest/bare", "alerts/s"}, 1}
+	manager     = figure{key{"Ingest/manager", "cpu-µs/alert"}, 1}
+	managerRate = figure{key{"Ingest/manager", "alerts/s"}, 1}
+	verify      = figure{key{"VerifyRequest", "sec/op"}, 1e6}
+	receipt     = figure{key{"Receipt", "sec/op"}, 1e6}
+	edVerify    = figure{key{"Ed25519/verify", "sec/op"}, 1e6}
+	edSign      = figure{key{"Ed25519/sign", "sec/op"}, 1e6}
+	commit      = figure{key{"Put/writers=64", "cpu-µs/alert"}, 1}
+	validate    = figure{key{"ValidateAlert", "sec/op"}, 1e6}
+	fields      = figure{key{"Extract/tape", "sec/op"}, 1e6}
 )
 
 func run(files []string, out io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("usage: floor FILE... (the output of the benchmarks make bench-manager runs)")
 	}
-	values := map[figure][]float64{}
+	values := map[key][]float64{}
 	for _, f := range files {
 		if err := read(f, values); err != nil {
 			return err
 		}
 	}
 	med := func(f figure) (float64, error) {
-		vs := values[figure{f.name, f.unit, 0}]
+		vs := values[f.key]
 		if len(vs) == 0 {
 			return 0, fmt.Errorf("no %s of Benchmark%s in %s", f.unit, f.name, strings.Join(files, ", "))
 		}
@@ -100,7 +103,7 @@ func run(files []string, out io.Writer) error {
 }
 
 // read adds the values of the benchmark results in file to values, by name and unit.
-func read(file string, values map[figure][]float64) error {
+func read(file string, values map[key][]float64) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -110,14 +113,14 @@ func read(file string, values map[figure][]float64) error {
 	for r.Scan() {
 		switch rec := r.Result().(type) {
 		case *benchfmt.SyntaxError:
-			return fmt.Errorf("%w", rec)
+			return rec // it names the file and the line
 		case *benchfmt.Result:
 			name := string(rec.Name.Full())
 			if i := strings.LastIndexByte(name, '-'); i > 0 && strings.Trim(name[i+1:], "0123456789") == "" {
 				name = name[:i]
 			}
 			for _, v := range rec.Values {
-				k := figure{name, v.Unit, 0}
+				k := key{name, v.Unit}
 				values[k] = append(values[k], v.Value)
 			}
 		}
